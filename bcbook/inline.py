@@ -1,0 +1,139 @@
+"""Inline Markdown subset <-> inline nodes, for source text and translations alike.
+
+Requires markdown-it-py. Guarantees: raw HTML is never recognised (it stays
+text, so writers escape it); only **strong**, *emphasis* and [links](url)
+become markup; anything else the parser finds (code, images, hard breaks)
+is reported by `parse` as a problem instead of being rendered.
+`to_markdown(parse(s))` is the canonical spelling of `s`: the extractor
+and the builder both use it as the msgid, so the two always agree.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+
+from markdown_it import MarkdownIt
+
+from .model import Emph, Inline, Link, Strong, Text
+
+_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_OPENERS = {"strong_open": Strong, "em_open": Emph, "link_open": Link}
+_CLOSERS = {"strong_close", "em_close", "link_close"}
+_SPECIAL = re.compile(r"([\\*_\[\]`<])")
+_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
+class InlineError(ValueError):
+    """The text uses markup this book does not allow."""
+
+
+def parse(source: str) -> tuple[Inline, ...]:
+    """Parse one block's inline Markdown into nodes; raise InlineError on disallowed markup."""
+    tokens = _PARSER.parseInline(source.strip())[0].children or []
+    nodes, rest = _build(tokens, 0)
+    if rest != len(tokens):
+        raise InlineError("unbalanced markup")
+    return _merge_text(nodes)
+
+
+def _build(tokens, start: int) -> tuple[list[Inline], int]:
+    nodes: list[Inline] = []
+    index = start
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type in _CLOSERS:
+            return nodes, index
+        if token.type in ("text", "text_special"):
+            nodes.append(Text(token.content))
+        elif token.type == "softbreak":
+            nodes.append(Text(" "))
+        elif token.type in _OPENERS:
+            children, index = _build(tokens, index + 1)
+            nodes.append(_make(token, tuple(_merge_text(children))))
+        else:
+            raise InlineError(f"{token.type.replace('_', ' ')} is not allowed here")
+        index += 1
+    return nodes, index
+
+
+def _make(token, children: tuple[Inline, ...]) -> Inline:
+    if token.type == "link_open":
+        return Link(str(token.attrs.get("href", "")), children)
+    return _OPENERS[token.type](children)
+
+
+def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    merged: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text)
+        else:
+            merged.append(node)
+    return tuple(merged)
+
+
+def to_markdown(nodes: tuple[Inline, ...]) -> str:
+    """Spell nodes as canonical inline Markdown (the msgid form)."""
+    return "".join(_node_markdown(node) for node in nodes)
+
+
+def _node_markdown(node: Inline) -> str:
+    if isinstance(node, Text):
+        return _ENTITY_LIKE.sub(r"\\&", _SPECIAL.sub(r"\\\1", node.text))
+    inner = to_markdown(node.children)
+    if isinstance(node, Strong):
+        return f"**{inner}**"
+    if isinstance(node, Emph):
+        return f"*{inner}*"
+    target = f"<{node.target}>" if re.search(r"[\s()<>]", node.target) else node.target
+    return f"[{inner}]({target})"
+
+
+def plain_text(nodes: tuple[Inline, ...]) -> str:
+    """The words alone, without markup (for titles, alt text and speech)."""
+    return "".join(node.text if isinstance(node, Text) else plain_text(node.children) for node in nodes)
+
+
+def map_text(nodes: tuple[Inline, ...], change) -> tuple[Inline, ...]:
+    """Apply `change` to every Text node's string, keeping the markup as it is."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(Text(change(node.text)))
+        elif isinstance(node, Link):
+            out.append(Link(node.target, map_text(node.children, change)))
+        else:
+            out.append(type(node)(map_text(node.children, change)))
+    return tuple(out)
+
+
+def markup_counts(nodes: tuple[Inline, ...]) -> Counter:
+    """How many strong, emphasis and link nodes the text has."""
+    counts: Counter = Counter()
+    for node in nodes:
+        if not isinstance(node, Text):
+            counts[type(node).__name__.lower()] += 1
+            counts += markup_counts(node.children)
+    return counts
+
+
+def link_targets(nodes: tuple[Inline, ...]) -> list[str]:
+    """Every link target, in order."""
+    targets: list[str] = []
+    for node in nodes:
+        if isinstance(node, Link):
+            targets.append(node.target)
+        if not isinstance(node, Text):
+            targets.extend(link_targets(node.children))
+    return targets
+
+
+def placeholders(text: str) -> Counter:
+    """The `{name}` fields of a string; raise InlineError on stray braces."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:
+        raise InlineError(f"stray brace: {error}") from None
+    return Counter(fields)

@@ -1,0 +1,187 @@
+"""The one fixed document model every reader produces and every writer consumes.
+
+Requires nothing but the standard library. Guarantees: every node is an
+immutable dataclass; the set of node kinds is closed (INLINE_KINDS and
+BLOCK_KINDS list them all), so a writer can prove it handles each one.
+
+A `Phrase` is one translatable unit: a heading, a paragraph, a list item,
+a glossary term or definition. Its `kind` is the gettext msgctxt, `origin`
+names the source file and line, and `lang` is set only when the phrase is
+in another language than the book around it (an English fallback).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+# -- inline nodes -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    children: tuple["Inline", ...]
+
+
+Inline = Text | Strong | Emph | Link
+INLINE_KINDS = (Text, Strong, Emph, Link)
+
+
+# -- translatable units -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a piece of text came from: a file and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    kind: str
+    inlines: tuple[Inline, ...]
+    origin: Origin
+    note: str = ""
+    lang: str | None = None
+
+
+# -- block nodes --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Heading:
+    id: str
+    level: int
+    text: Phrase
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    text: Phrase
+    role: str = ""  # "" for body text, "lead" for an opening line
+
+
+@dataclass(frozen=True)
+class ItemList:
+    id: str
+    items: tuple[Phrase, ...]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Note:
+    """A boxed aside (a callout): a few blocks read together."""
+
+    id: str
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """Glossary entries: (term, definition) pairs."""
+
+    id: str
+    entries: tuple[tuple[Phrase, Phrase], ...]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A named place that a later stage of the pipeline fills in.
+
+    `name` is one of SLOT_NAMES. `updated` becomes the translated
+    "Updated {date}" line; `stage-pages` is where the illustrated stage
+    pages go; `editions` lists the other languages of the book.
+    """
+
+    id: str
+    name: str
+    origin: Origin
+
+
+SLOT_NAMES = ("updated", "stage-pages", "editions", "translation-status")
+
+Block = Heading | Paragraph | ItemList | Note | Definitions | Slot
+BLOCK_KINDS = (Heading, Paragraph, ItemList, Note, Definitions, Slot)
+
+CHAPTER_KINDS = ("chapter", "glossary", "colophon")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    kind: str
+    title: Phrase
+    blocks: tuple[Block, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Book-level facts from source/book.toml (translated fields are Phrases)."""
+
+    slug: str
+    title: Phrase
+    subtitle: Phrase
+    description: Phrase
+    accessibility_summary: Phrase
+    publisher: str
+    source_url: str
+    updated: str  # ISO date
+    identifier: str
+    languages: tuple[str, ...]
+    allowed_link_hosts: tuple[str, ...] = ()
+    reviewed: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Book:
+    meta: Meta
+    chapters: tuple[Chapter, ...]
+    lang: str = "en"
+    direction: str = "ltr"
+
+
+def phrases_of(block: Block):
+    """Yield every Phrase inside one block, in reading order."""
+    if isinstance(block, Heading | Paragraph):
+        yield block.text
+    elif isinstance(block, ItemList):
+        yield from block.items
+    elif isinstance(block, Note):
+        for inner in block.blocks:
+            yield from phrases_of(inner)
+    elif isinstance(block, Definitions):
+        for term, definition in block.entries:
+            yield term
+            yield definition
+
+
+def book_phrases(book: Book):
+    """Yield every Phrase of the book, metadata first, in reading order."""
+    yield book.meta.title
+    yield book.meta.subtitle
+    yield book.meta.description
+    yield book.meta.accessibility_summary
+    for chapter in book.chapters:
+        yield chapter.title
+        for block in chapter.blocks:
+            yield from phrases_of(block)
