@@ -67,6 +67,8 @@ def _make(token, children: tuple[Inline, ...]) -> Inline:
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     merged: list[Inline] = []
     for node in nodes:
+        if isinstance(node, Text) and not node.text:
+            continue
         if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
             merged[-1] = Text(merged[-1].text + node.text)
         else:

@@ -158,6 +158,7 @@ class Book:
     chapters: tuple[Chapter, ...]
     lang: str = "en"
     direction: str = "ltr"
+    labels: dict[str, Phrase] = field(default_factory=dict)  # translated interface words
 
 
 def phrases_of(block: Block):

@@ -67,8 +67,12 @@ def read_book(source_dir: Path) -> Book:
 
 def read_chapter(source_dir: Path, relative: str, kind: str, used_ids: set[str]) -> Chapter:
     """Read one Markdown chapter; its first block must be a level-1 heading."""
-    path = source_dir / relative
-    text = path.read_text(encoding="utf-8")
+    text = (source_dir / relative).read_text(encoding="utf-8")
+    return parse_chapter(text, relative, kind, used_ids)
+
+
+def parse_chapter(text: str, relative: str, kind: str, used_ids: set[str]) -> Chapter:
+    """Parse one chapter's Markdown; `relative` is its path under source/."""
     chapter_id = re.sub(r"^\d+-", "", Path(relative).stem)
     if chapter_id in used_ids:
         raise SourceError(Origin(f"source/{relative}", 1), f"chapter id {chapter_id!r} is used twice")

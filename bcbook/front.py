@@ -1,0 +1,141 @@
+"""Front matter shared by the writers: cover image, cover page, title page, navigation.
+
+Requires lxml and bcbook.xhtml. Guarantees: the cover is an SVG with the
+translated title as real text (deterministic bytes, a <title> for screen
+readers); the nav has a toc (role doc-toc) and hidden landmarks, with
+translated headings; every document carries the book's language and
+direction like the chapters do.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from lxml import etree
+
+from . import inline
+from .model import Book, Chapter
+from .xhtml import EPUB_TYPE, E, document, phrase_element
+
+SVG_NS = "http://www.w3.org/2000/svg"
+COVER_FILE = "images/cover.svg"
+COVER_PAGE = "cover.xhtml"
+TITLE_PAGE = "titlepage.xhtml"
+NAV_FILE = "nav.xhtml"
+_COVER_INK, _COVER_PAPER, _COVER_ACCENT = "#ffffff", "#12355b", "#f0a3c4"
+
+
+def chapter_file(chapter: Chapter) -> str:
+    return f"{chapter.id}.xhtml"
+
+
+def label(book: Book, key: str) -> str:
+    return inline.plain_text(book.labels[key].inlines)
+
+
+def cover_svg(book: Book) -> bytes:
+    """A 600x900 cover: the title (wrapped), the subtitle and the publisher, as text."""
+    title = inline.plain_text(book.meta.title.inlines)
+    subtitle = inline.plain_text(book.meta.subtitle.inlines)
+    svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
+    for key, value in {"viewBox": "0 0 600 900", "width": "600", "height": "900", "role": "img",
+                       "aria-labelledby": "cover-title", "{http://www.w3.org/XML/1998/namespace}lang": book.lang,
+                       "direction": book.direction}.items():
+        svg.set(key, value)
+    etree.SubElement(svg, f"{{{SVG_NS}}}title", id="cover-title").text = label(book, "cover-alt")
+    etree.SubElement(svg, f"{{{SVG_NS}}}rect", width="600", height="900", fill=_COVER_PAPER)
+    etree.SubElement(svg, f"{{{SVG_NS}}}rect", x="60", y="150", width="120", height="12", fill=_COVER_ACCENT)
+    y = _text_lines(svg, wrap(title, 16), 250, 64, "bold")
+    _text_lines(svg, wrap(subtitle, 30), y + 40, 32, "normal")
+    _text_lines(svg, [book.meta.publisher], 830, 24, "normal")
+    return etree.tostring(svg, xml_declaration=True, encoding="utf-8")
+
+
+def _text_lines(svg, lines: list[str], y: int, size: int, weight: str) -> int:
+    for line in lines:
+        text = etree.SubElement(svg, f"{{{SVG_NS}}}text", x="60", y=str(y), fill=_COVER_INK)
+        text.set("font-family", "sans-serif")
+        text.set("font-size", str(size))
+        text.set("font-weight", weight)
+        text.text = line
+        y += round(size * 1.25)
+    return y
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Greedy line wrap by visible width (wide CJK characters count double)."""
+    lines, current = [], ""
+    for word in _words(text):
+        candidate = f"{current} {word}".strip() if not _is_wide(word) else current + word
+        if current and _width(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return lines + ([current] if current else [])
+
+
+def _words(text: str) -> list[str]:
+    words: list[str] = []
+    for word in text.split():
+        words.extend(list(word) if any(_is_wide(char) for char in word) else [word])
+    return words
+
+
+def _is_wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(char) in "WF" for char in text)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def cover_page(book: Book) -> bytes:
+    image = E("img", {"src": COVER_FILE, "alt": label(book, "cover-alt"), "class": "cover", "role": "doc-cover"})
+    section = E("section", {EPUB_TYPE: "cover", "class": "cover"}, image)
+    return document(book, label(book, "cover"), [section], body_class="cover")
+
+
+def title_page(book: Book) -> bytes:
+    meta = book.meta
+    section = E("section", {"id": "titlepage", EPUB_TYPE: "titlepage", "class": "titlepage"},
+                phrase_element("h1", meta.title, book, {"class": "title"}),
+                phrase_element("p", meta.subtitle, book, {"class": "subtitle"}),
+                E("p", {"class": "publisher"}, meta.publisher))
+    return document(book, inline.plain_text(meta.title.inlines), [section])
+
+
+def nav_document(book: Book) -> bytes:
+    """EPUB 3 navigation document: table of contents plus hidden landmarks."""
+    toc = E("ol", None, *[
+        E("li", None, _link(chapter_file(chapter), phrase_element("span", chapter.title, book)))
+        for chapter in book.chapters
+    ])
+    toc_nav = E("nav", {EPUB_TYPE: "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-title"},
+                E("h1", {"id": "toc-title"}, label(book, "contents")), toc)
+    landmarks = E("nav", {EPUB_TYPE: "landmarks", "hidden": "hidden", "aria-labelledby": "landmarks-title"},
+                  E("h2", {"id": "landmarks-title"}, label(book, "landmarks")),
+                  E("ol", None, *[_landmark(*entry) for entry in landmark_entries(book)]))
+    return document(book, label(book, "contents"), [toc_nav, landmarks])
+
+
+def landmark_entries(book: Book) -> list[tuple[str, str, str]]:
+    """(epub:type, href, title) for the cover, contents, start and glossary."""
+    entries = [("cover", COVER_PAGE, label(book, "cover")), ("toc", f"{NAV_FILE}#toc", label(book, "contents"))]
+    body = next(c for c in book.chapters if c.kind == "chapter")
+    entries.append(("bodymatter", chapter_file(body), label(book, "start")))
+    for chapter in book.chapters:
+        if chapter.kind == "glossary":
+            entries.append(("glossary", chapter_file(chapter), label(book, "glossary")))
+    return entries
+
+
+def _landmark(epub_type: str, href: str, title: str):
+    link = E("a", {EPUB_TYPE: epub_type, "href": href}, title)
+    return E("li", None, link)
+
+
+def _link(href: str, content) -> etree._Element:
+    link = E("a", {"href": href})
+    link.append(content)
+    return link

@@ -1,0 +1,1 @@
+"""Translation layer: extraction to the POT, strict PO reading, safety checks, tree translation."""

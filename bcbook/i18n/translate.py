@@ -1,0 +1,183 @@
+"""Translate the tree, not the output: Book (English) + catalog -> Book(lang).
+
+Requires the strict PO reader, the safety checks and Babel (dates, language
+names, text direction). Guarantees: every Phrase is looked up by
+(msgctxt, msgid); a missing, fuzzy, empty or unsafe translation falls back
+to the English phrase (marked lang="en") and is counted in the Report; a
+safe one is re-parsed with the same inline parser as the source. Slots for
+the date line, translation status and other editions become paragraphs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+
+from .. import inline, ui
+from ..model import (
+    Book, Chapter, Definitions, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Text,
+)
+from . import po, safety
+
+SOURCE_LANGUAGE = "en"
+DOMAIN = "bcbook"
+REVIEW_HEADER = "X-Medical-Review"
+
+
+@dataclass
+class Report:
+    """How complete and how safe one language's catalog is for this book."""
+
+    lang: str
+    total: int = 0
+    translated: int = 0
+    fuzzy: int = 0
+    missing: int = 0
+    invalid: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def fallbacks(self) -> int:
+        return self.fuzzy + self.missing + self.invalid
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def locale_of(lang: str) -> Locale:
+    return Locale.parse(lang.replace("-", "_"))
+
+
+def catalog_path(locales_dir: Path, lang: str) -> Path:
+    return locales_dir / str(locale_of(lang)) / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+class Translator:
+    """Looks phrases up in one language's catalog and keeps the Report."""
+
+    def __init__(self, lang: str, catalog: po.PoFile | None, allowed_hosts: tuple[str, ...]):
+        self.lang, self.catalog, self.allowed_hosts = lang, catalog, allowed_hosts
+        self.report = Report(lang)
+        self._seen: set[tuple[str, str]] = set()
+
+    @classmethod
+    def for_language(cls, lang: str, locales_dir: Path, allowed_hosts: tuple[str, ...]) -> "Translator":
+        if lang == SOURCE_LANGUAGE:
+            return cls(lang, None, allowed_hosts)
+        path = catalog_path(locales_dir, lang)
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{path}: no catalog for language {lang!r}; create it with `bcbook update --init {lang}`"
+            )
+        label = str(path.relative_to(locales_dir.parent)) if path.is_relative_to(locales_dir.parent) else str(path)
+        return cls(lang, po.read(path, label), allowed_hosts)
+
+    def phrase(self, source: Phrase) -> Phrase:
+        """The translated phrase, or the English one marked lang="en"."""
+        msgid = inline.to_markdown(source.inlines)
+        outcome, nodes, problem = self._lookup(source, msgid)
+        if (source.kind, msgid) not in self._seen:
+            self._seen.add((source.kind, msgid))
+            self.report.total += 1
+            setattr(self.report, outcome, getattr(self.report, outcome) + 1)
+            if problem:
+                self.report.problems.append(problem)
+        if nodes is None:
+            return replace(source, lang=SOURCE_LANGUAGE) if self.catalog else source
+        return replace(source, inlines=nodes)
+
+    def _lookup(self, source: Phrase, msgid: str):
+        """(outcome, safe nodes or None, problem text) for one phrase."""
+        if self.catalog is None:
+            return "translated", None, ""
+        entry = self.catalog.entries.get((source.kind, msgid))
+        if entry is None or not entry.msgstr:
+            return "missing", None, ""
+        if entry.fuzzy:
+            return "fuzzy", None, ""
+        try:
+            return "translated", safety.check(source.inlines, entry.msgstr, self.allowed_hosts), ""
+        except safety.UnsafeTranslation as error:
+            return "invalid", None, f"{self.catalog.path}:{entry.line}: msgid {_short(msgid)}: {error}"
+
+    def interface(self, key: str, **values: str) -> Phrase:
+        """An interface message, translated, with {placeholders} filled in as plain text."""
+        context, message = ui.MESSAGES[key]
+        source = Phrase(context, (Text(message),), Origin("bcbook/ui.py", 0))
+        translated = self.phrase(source)
+        return replace(translated, inlines=inline.map_text(translated.inlines, lambda t: t.format(**values)))
+
+    def reviewer(self) -> str:
+        return self.catalog.headers.get(REVIEW_HEADER, "") if self.catalog else ""
+
+
+def translate_book(book: Book, translator: Translator) -> Book:
+    """Book(lang): every phrase translated or counted as a fallback; slots resolved."""
+    meta = book.meta
+    meta = replace(
+        meta,
+        title=translator.phrase(meta.title), subtitle=translator.phrase(meta.subtitle),
+        description=translator.phrase(meta.description),
+        accessibility_summary=translator.phrase(meta.accessibility_summary),
+    )
+    chapters = tuple(_chapter(chapter, translator, book) for chapter in book.chapters)
+    title = inline.plain_text(meta.title.inlines)
+    labels = {key: translator.interface(key, date="", title=title, languages="", reviewer="") for key in ui.MESSAGES}
+    direction = locale_of(translator.lang).text_direction
+    return Book(meta=meta, chapters=chapters, lang=translator.lang, direction=direction, labels=labels)
+
+
+def _chapter(chapter: Chapter, translator: Translator, book: Book) -> Chapter:
+    blocks = tuple(b for b in (_block(block, translator, book) for block in chapter.blocks) if b is not None)
+    return replace(chapter, title=translator.phrase(chapter.title), blocks=blocks)
+
+
+def _block(block, translator: Translator, book: Book):
+    if isinstance(block, Heading | Paragraph):
+        return replace(block, text=translator.phrase(block.text))
+    if isinstance(block, ItemList):
+        return replace(block, items=tuple(translator.phrase(item) for item in block.items))
+    if isinstance(block, Note):
+        return replace(block, blocks=tuple(_block(inner, translator, book) for inner in block.blocks))
+    if isinstance(block, Definitions):
+        entries = tuple((translator.phrase(t), translator.phrase(d)) for t, d in block.entries)
+        return replace(block, entries=entries)
+    return _slot(block, translator, book)
+
+
+def _slot(slot: Slot, translator: Translator, book: Book):
+    """Resolve the slots this stage knows; leave the others for later stages."""
+    lang = translator.lang
+    if slot.name == "updated":
+        date = format_date(datetime.date.fromisoformat(book.meta.updated), "long", locale=locale_of(lang))
+        return Paragraph(slot.id, translator.interface("updated", date=date), role="date")
+    if slot.name == "editions":
+        others = [native_name(code) for code in book.meta.languages if code != lang]
+        return Paragraph(slot.id, translator.interface("editions", languages=", ".join(others))) if others else None
+    if slot.name == "translation-status":
+        return _status(slot, translator)
+    return slot
+
+
+def _status(slot: Slot, translator: Translator):
+    if translator.lang == SOURCE_LANGUAGE:
+        return None
+    reviewer = translator.reviewer()
+    if reviewer:
+        return Paragraph(slot.id, translator.interface("status-reviewed", reviewer=reviewer), role="status")
+    return Paragraph(slot.id, translator.interface("status-draft"), role="status")
+
+
+def native_name(code: str) -> str:
+    """A language's name in that language, capitalised as a list entry ("Español")."""
+    name = locale_of(code).get_display_name(locale_of(code)) or code
+    return name[:1].upper() + name[1:]
+
+
+def _short(msgid: str) -> str:
+    return repr(msgid if len(msgid) <= 60 else msgid[:57] + "...")

@@ -1,0 +1,155 @@
+"""XHTML writer: Book(lang) -> one XHTML document per chapter (plus title page and nav).
+
+Requires lxml. Guarantees: documents are built as element trees, so every
+text is escaped and every document is well-formed XHTML5 (polyglot, for
+the EPUB and, later, WeasyPrint); `lang`, `xml:lang` and `dir` are on every
+<html> and <body>, and on any phrase that fell back to another language;
+chapters are <section epub:type="chapter" role="doc-chapter">, the glossary
+a <dl> in a doc-glossary section, the colophon a doc-colophon section.
+BLOCK_WRITERS and INLINE_WRITERS cover every node kind of the model.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from . import inline
+from .model import (
+    Book, Chapter, Definitions, Emph, Heading, ItemList, Link, Note, Paragraph, Phrase, Slot, Strong, Text,
+)
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+STYLESHEET = "css/book.css"
+SECTION_SEMANTICS = {
+    "chapter": ("chapter", "doc-chapter"),
+    "glossary": ("glossary", "doc-glossary"),
+    "colophon": ("colophon", "doc-colophon"),
+}
+
+
+def E(tag: str, attrs: dict | None = None, *children) -> etree._Element:
+    """Make an XHTML element; string children become text."""
+    element = etree.Element(f"{{{XHTML_NS}}}{tag}", nsmap={None: XHTML_NS, "epub": EPUB_NS})
+    for key, value in (attrs or {}).items():
+        element.set(key, value)
+    for child in children:
+        _append(element, child)
+    return element
+
+
+def _append(parent: etree._Element, child) -> None:
+    if child is None:
+        return
+    if isinstance(child, str):
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + child
+        else:
+            parent.text = (parent.text or "") + child
+    else:
+        parent.append(child)
+
+
+def document(book: Book, title: str, body_children: list, body_class: str = "") -> bytes:
+    """A complete XHTML document in the book's language and direction."""
+    lang_attrs = {"lang": book.lang, XML_LANG: book.lang, "dir": book.direction}
+    head = E("head", None, E("meta", {"charset": "utf-8"}), E("title", None, title),
+             E("link", {"rel": "stylesheet", "type": "text/css", "href": STYLESHEET}))
+    body_attrs = {"dir": book.direction, **({"class": body_class} if body_class else {})}
+    root = E("html", lang_attrs, head, E("body", body_attrs, *body_children))
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+def chapter_document(book: Book, chapter: Chapter) -> bytes:
+    """One chapter as a standalone XHTML document."""
+    return document(book, inline.plain_text(chapter.title.inlines), [chapter_section(book, chapter)])
+
+
+def chapter_section(book: Book, chapter: Chapter) -> etree._Element:
+    epub_type, role = SECTION_SEMANTICS[chapter.kind]
+    heading_id = f"{chapter.id}-title"
+    section = E("section", {"id": chapter.id, EPUB_TYPE: epub_type, "role": role, "aria-labelledby": heading_id})
+    section.append(phrase_element("h1", chapter.title, book, {"id": heading_id}))
+    for block in chapter.blocks:
+        _append(section, block_element(block, book))
+    return section
+
+
+def block_element(block, book: Book):
+    return BLOCK_WRITERS[type(block)](block, book)
+
+
+def phrase_element(tag: str, phrase: Phrase, book: Book, attrs: dict | None = None) -> etree._Element:
+    """An element holding one phrase, marked with its language if it differs from the book's."""
+    element = E(tag, attrs)
+    if phrase.lang and phrase.lang != book.lang:
+        element.set("lang", phrase.lang)
+        element.set(XML_LANG, phrase.lang)
+        element.set("dir", "ltr")
+    for node in phrase.inlines:
+        _append(element, inline_element(node))
+    return element
+
+
+def inline_element(node):
+    return INLINE_WRITERS[type(node)](node)
+
+
+def _children(tag: str, attrs: dict, node) -> etree._Element:
+    element = E(tag, attrs)
+    for child in node.children:
+        _append(element, inline_element(child))
+    return element
+
+
+INLINE_WRITERS = {
+    Text: lambda node: node.text,
+    Strong: lambda node: _children("strong", {}, node),
+    Emph: lambda node: _children("em", {}, node),
+    Link: lambda node: _children("a", {"href": node.target}, node),
+}
+
+
+def _heading(block: Heading, book: Book):
+    return phrase_element(f"h{min(block.level, 6)}", block.text, book, {"id": block.id})
+
+
+def _paragraph(block: Paragraph, book: Book):
+    attrs = {"id": block.id, **({"class": block.role} if block.role else {})}
+    return phrase_element("p", block.text, book, attrs)
+
+
+def _item_list(block: ItemList, book: Book):
+    items = [phrase_element("li", item, book) for item in block.items]
+    return E("ol" if block.ordered else "ul", {"id": block.id}, *items)
+
+
+def _note(block: Note, book: Book):
+    return E("div", {"id": block.id, "class": "note", "role": "note"},
+             *[block_element(inner, book) for inner in block.blocks])
+
+
+def _definitions(block: Definitions, book: Book):
+    dl = E("dl", {"id": block.id})
+    for term, definition in block.entries:
+        dt = E("dt", None, phrase_element("dfn", term, book))
+        dl.append(dt)
+        dl.append(phrase_element("dd", definition, book))
+    return dl
+
+
+def _slot(block: Slot, book: Book):
+    """Slots still open at this point have no content yet (a later stage fills them)."""
+    return None
+
+
+BLOCK_WRITERS = {
+    Heading: _heading,
+    Paragraph: _paragraph,
+    ItemList: _item_list,
+    Note: _note,
+    Definitions: _definitions,
+    Slot: _slot,
+}
