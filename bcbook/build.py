@@ -1,0 +1,132 @@
+"""The build: gather and check everything, then write every output atomically.
+
+Requires the reader, the translation layer and the writers registered in
+WRITERS (a plain dict: format name -> (file name pattern, render function)).
+Guarantees: the source and every catalog are read and checked before any
+file is touched; with `strict`, any fallback or unsafe translation stops
+the build before writing; outputs go to a temporary file in the target
+folder and are renamed into place, so an interrupted or failed build never
+leaves a half-written file and never damages the last good output.
+Time comes from SOURCE_DATE_EPOCH (default: the book's updated date), so
+the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import epub, reader
+from .i18n.translate import Report, Translator, translate_book
+from .model import Book
+
+WRITERS = {
+    "epub": ("{slug}.epub", epub.render),
+}
+
+
+class BuildError(RuntimeError):
+    """The build stopped before writing anything; the message says why."""
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def locales(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+
+@dataclass
+class Edition:
+    book: Book
+    report: Report
+
+
+def gather(project: Project, languages: list[str] | None = None) -> list[Edition]:
+    """Read the source and translate it into each language (no output written)."""
+    source = reader.read_book(project.source)
+    wanted = languages or list(source.meta.languages)
+    unknown = [lang for lang in wanted if lang not in source.meta.languages]
+    if unknown:
+        raise BuildError(
+            f"unknown language {', '.join(unknown)}: source/book.toml lists {', '.join(source.meta.languages)}"
+        )
+    editions = []
+    for lang in wanted:
+        translator = Translator.for_language(lang, project.locales, source.meta.allowed_link_hosts)
+        editions.append(Edition(translate_book(source, translator), translator.report))
+    return editions
+
+
+def build_time(book: Book) -> tuple:
+    """The timestamp every output carries: SOURCE_DATE_EPOCH, else the book's updated date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
+    else:
+        moment = datetime.datetime.fromisoformat(book.meta.updated)
+    return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def render_all(editions: list[Edition], formats: list[str], out_dir: Path) -> dict[Path, bytes]:
+    """Every output file's bytes, keyed by its final path (nothing written yet)."""
+    outputs: dict[Path, bytes] = {}
+    for edition in editions:
+        book = edition.book
+        for name in formats:
+            pattern, render = WRITERS[name]
+            outputs[out_dir / book.lang / pattern.format(slug=book.meta.slug)] = render(book, build_time(book))
+    return outputs
+
+
+def check_strict(editions: list[Edition]) -> None:
+    """With --strict: refuse to publish a language that needed any fallback."""
+    failing = [e.report for e in editions if e.report.fallbacks or e.report.problems]
+    if failing:
+        lines = [f"{r.lang}: {r.missing} missing, {r.fuzzy} fuzzy, {r.invalid} unsafe" for r in failing]
+        raise BuildError("--strict: incomplete or unsafe translations:\n  " + "\n  ".join(lines))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
+          strict: bool = False, out_dir: Path | None = None) -> list[Edition]:
+    """Gather, check, render, then write. Returns the editions with their reports."""
+    formats = formats or list(WRITERS)
+    unknown = [name for name in formats if name not in WRITERS]
+    if unknown:
+        raise BuildError(f"unknown format {', '.join(unknown)}; known: {', '.join(WRITERS)}")
+    editions = gather(project, languages)
+    if strict:
+        check_strict(editions)
+    outputs = render_all(editions, formats, out_dir or project.build)
+    for path, data in outputs.items():
+        write_atomically(path, data)
+    return editions

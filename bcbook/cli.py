@@ -1,0 +1,136 @@
+"""bcbook command line: build | extract | update | stats | check.
+
+A thin layer over the library: each command parses its options, calls one
+library function and turns known errors into one clear line and exit code 2
+(1 when a check or --strict fails). `main(argv, stdout, stderr)` is testable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from . import build as builder
+from .check import CheckUnavailable, check_file
+from .config import ConfigError
+from .i18n.po import PoSyntaxError
+from .i18n.translate import DOMAIN, locale_of
+from .reader import SourceError
+
+KNOWN_ERRORS = (SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
+                CheckUnavailable)
+POT = f"locales/{DOMAIN}.pot"
+
+
+def cmd_build(args, out, err) -> int:
+    """Build every language and format (or those named) into build/<lang>/."""
+    project = builder.Project(args.project)
+    editions = builder.build(project, args.lang, args.format, args.strict, args.out)
+    for edition in editions:
+        for problem in edition.report.problems:
+            print(f"error: {problem} (English used instead)", file=err)
+        report = edition.report
+        note = f", {report.fallbacks} in English" if report.fallbacks else ""
+        print(f"{edition.book.lang}: built {', '.join(args.format or builder.WRITERS)} "
+              f"({report.percent:.0f}% translated{note})", file=out)
+    return 0
+
+
+def cmd_extract(args, out, err) -> int:
+    """Write locales/bcbook.pot from the source text and the interface words."""
+    return _pybabel(args.project, ["extract", "-F", "babel.cfg", "-c", "Translators:", "--sort-by-file",
+                                   "-w", "79", "--project", "bcbook", "--version", "1",
+                                   "-o", POT, "."], out, err)
+
+
+def cmd_update(args, out, err) -> int:
+    """Merge locales/bcbook.pot into every catalog without fuzzy guesses (or start one with --init)."""
+    if args.init:
+        code = str(locale_of(args.init))
+        return _pybabel(args.project, ["init", "-D", DOMAIN, "-i", POT, "-d", "locales", "-l", code, "-w", "79"],
+                        out, err)
+    return _pybabel(args.project, ["update", "-D", DOMAIN, "-i", POT, "-d", "locales", "-w", "79",
+                                   "--no-fuzzy-matching", "--ignore-pot-creation-date"], out, err)
+
+
+def _pybabel(root: Path, arguments: list[str], out, err) -> int:
+    command = [sys.executable, "-c", "from babel.messages.frontend import main; main()", *arguments]
+    completed = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    print(completed.stdout, end="", file=out)
+    print(completed.stderr, end="", file=err)
+    return 0 if completed.returncode == 0 else 2
+
+
+def cmd_stats(args, out, err) -> int:
+    """Print how complete each language is; with --strict, fail unless all are 100% and safe."""
+    editions = builder.gather(builder.Project(args.project), args.lang)
+    print(f"{'lang':<8}{'total':>7}{'done':>7}{'fuzzy':>7}{'missing':>9}{'unsafe':>8}{'complete':>10}", file=out)
+    for edition in editions:
+        r = edition.report
+        print(f"{r.lang:<8}{r.total:>7}{r.translated:>7}{r.fuzzy:>7}{r.missing:>9}{r.invalid:>8}"
+              f"{r.percent:>9.1f}%", file=out)
+        for problem in r.problems:
+            print(f"error: {problem}", file=err)
+    incomplete = [e for e in editions if e.report.fallbacks]
+    return 1 if args.strict and incomplete else 0
+
+
+def cmd_check(args, out, err) -> int:
+    """Validate built files (EPUB with EPUBCheck); default: every EPUB under build/."""
+    paths = args.files or sorted(Path(args.project, "build").glob("*/*.epub"))
+    if not paths:
+        raise FileNotFoundError("nothing to check: build first with `bcbook build` (or `make`)")
+    failed = 0
+    for path in paths:
+        result = check_file(Path(path))
+        for message in result.messages:
+            print(f"  {message}", file=err)
+        print(f"{'ok  ' if result.ok else 'FAIL'} {path}: {result.validator}: {result.fatals} fatal, "
+              f"{result.errors} errors, {result.warnings} warnings", file=out)
+        failed += not result.ok
+    return 1 if failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="bcbook", description="Build accessible, multilingual e-books from source/ and locales/.",
+        epilog="Example: bcbook build --lang es --strict   (see README.md for the whole workflow)")
+    top.add_argument("--project", type=Path, default=Path("."), help="project folder (default: current)")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build = _command(commands, "build", cmd_build)
+    build.add_argument("--lang", action="append", help="language code to build (repeatable; default: all)")
+    build.add_argument("--format", action="append", choices=list(builder.WRITERS),
+                       help="output format (repeatable; default: all)")
+    build.add_argument("--strict", action="store_true", help="fail on any untranslated, fuzzy or unsafe message")
+    build.add_argument("--out", type=Path, help="output folder (default: build/)")
+    _command(commands, "extract", cmd_extract)
+    update = _command(commands, "update", cmd_update)
+    update.add_argument("--init", metavar="LANG", help="start a new catalog for LANG instead of updating")
+    stats = _command(commands, "stats", cmd_stats)
+    stats.add_argument("--lang", action="append", help="language code (repeatable; default: all)")
+    stats.add_argument("--strict", action="store_true", help="exit 1 unless every language is complete")
+    check = _command(commands, "check", cmd_check)
+    check.add_argument("files", nargs="*", type=Path, help="files to validate (default: build/*/*.epub)")
+    return top
+
+
+def _command(commands, name: str, function):
+    sub = commands.add_parser(name, help=function.__doc__.splitlines()[0], description=function.__doc__)
+    sub.set_defaults(run=function)
+    return sub
+
+
+def main(argv=None, stdout=None, stderr=None) -> int:
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args, out, err)
+    except KNOWN_ERRORS as error:
+        print(f"bcbook: error: {error}", file=err)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
