@@ -8,6 +8,7 @@ library function and turns known errors into one clear line and exit code 2
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,13 +47,27 @@ def cmd_extract(args, out, err) -> int:
 
 
 def cmd_update(args, out, err) -> int:
-    """Merge locales/bcbook.pot into every catalog without fuzzy guesses (or start one with --init)."""
+    """Merge locales/bcbook.pot into every catalog (GNU msgmerge --previous), or start one with --init.
+
+    Entries whose source changed come back fuzzy, with the old msgid shown
+    (#|) for the translator; the build treats fuzzy entries as untranslated,
+    so a guess never ships. Header fields such as X-Medical-Review are kept.
+    """
     if args.init:
         code = str(locale_of(args.init))
         return _pybabel(args.project, ["init", "-D", DOMAIN, "-i", POT, "-d", "locales", "-l", code, "-w", "79"],
                         out, err)
-    return _pybabel(args.project, ["update", "-D", DOMAIN, "-i", POT, "-d", "locales", "-w", "79",
-                                   "--no-fuzzy-matching", "--ignore-pot-creation-date"], out, err)
+    if not shutil.which("msgmerge"):
+        raise FileNotFoundError("msgmerge not found: run `make` as root, or install the gettext package")
+    status = 0
+    for catalog in sorted(Path(args.project, "locales").glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        relative = str(catalog.relative_to(args.project))
+        command = ["msgmerge", "--quiet", "--update", "--previous", "--backup=none", "--width=79", relative, POT]
+        completed = subprocess.run(command, cwd=args.project, capture_output=True, text=True)
+        print(f"updated {catalog.relative_to(args.project)}", file=out)
+        print(completed.stderr, end="", file=err)
+        status = status or (0 if completed.returncode == 0 else 2)
+    return status
 
 
 def _pybabel(root: Path, arguments: list[str], out, err) -> int:
