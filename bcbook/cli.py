@@ -17,7 +17,8 @@ from . import build as builder
 from .check import CheckUnavailable, check_file
 from .config import ConfigError
 from .i18n.po import PoSyntaxError
-from .i18n.translate import DOMAIN, locale_of
+from .i18n.translate import DOMAIN
+from .lang import catalog_dir_name
 from .reader import SourceError
 
 KNOWN_ERRORS = (SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
@@ -54,7 +55,7 @@ def cmd_update(args, out, err) -> int:
     so a guess never ships. Header fields such as X-Medical-Review are kept.
     """
     if args.init:
-        code = str(locale_of(args.init))
+        code = catalog_dir_name(args.init)
         return _pybabel(args.project, ["init", "-D", DOMAIN, "-i", POT, "-d", "locales", "-l", code, "-w", "79"],
                         out, err)
     if not shutil.which("msgmerge"):

@@ -15,9 +15,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
 
 from . import inline
+from .lang import UnknownLocaleError, locale_of
 from .model import CHAPTER_KINDS, Meta, Origin, Phrase
 
 BOOK_FILE = "book.toml"
@@ -93,7 +93,7 @@ def _phrase(value: str, key: str, text: str) -> Phrase:
 
 def _language(code: str, text: str) -> str:
     try:
-        Locale.parse(code.replace("-", "_"))
+        locale_of(code)
     except (ValueError, UnknownLocaleError):
         raise ConfigError(
             f"source/{BOOK_FILE}:{_line_of('languages', text)}: unknown language code {code!r}"

@@ -14,10 +14,10 @@ import datetime
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from babel import Locale
 from babel.dates import format_date
 
 from .. import inline, ui
+from ..lang import catalog_dir_name, locale_of, native_name
 from ..model import (
     Book, Chapter, Definitions, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Text,
 )
@@ -49,12 +49,8 @@ class Report:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
 
-def locale_of(lang: str) -> Locale:
-    return Locale.parse(lang.replace("-", "_"))
-
-
 def catalog_path(locales_dir: Path, lang: str) -> Path:
-    return locales_dir / str(locale_of(lang)) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return locales_dir / catalog_dir_name(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 class Translator:
@@ -171,12 +167,6 @@ def _status(slot: Slot, translator: Translator):
     if reviewer:
         return Paragraph(slot.id, translator.interface("status-reviewed", reviewer=reviewer), role="status")
     return Paragraph(slot.id, translator.interface("status-draft"), role="status")
-
-
-def native_name(code: str) -> str:
-    """A language's name in that language, capitalised as a list entry ("Español")."""
-    name = locale_of(code).get_display_name(locale_of(code)) or code
-    return name[:1].upper() + name[1:]
 
 
 def _short(msgid: str) -> str:

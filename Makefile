@@ -1,0 +1,58 @@
+# bcbook: `make` sets everything up and builds every language and format;
+# `make test` runs the test suite. See README.md for the other targets.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.bcbook-installed
+# Debian packages: Java runs EPUBCheck (tests, `bcbook check`); gettext gives msgmerge (`make update`).
+DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: all build test check extract update stats bench clean distclean system
+
+all: build
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# Install the Debian packages that are missing (as root), or say which ones to install.
+system:
+	@missing=""; for need in $(DEBIAN_NEEDS); do \
+	  command -v "$${need%%:*}" >/dev/null 2>&1 || missing="$$missing $${need#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "bcbook: please install these Debian packages (as root):$$missing" >&2; fi; fi
+
+build: system $(STAMP)
+	$(BIN)/bcbook build
+
+test: system $(STAMP)
+	$(BIN)/python -m pytest
+
+check: build
+	$(BIN)/bcbook check
+
+extract: $(STAMP)
+	$(BIN)/bcbook extract
+
+update: system $(STAMP)
+	$(BIN)/bcbook update
+
+stats: $(STAMP)
+	$(BIN)/bcbook stats
+
+bench: $(STAMP)
+	$(BIN)/python -m bcbook.bench
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,38 @@
+"""Language codes -> Babel locales, catalog folders and native names.
+
+Requires Babel. Guarantees: one place decides how a BCP 47 code from
+book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
+such as en-XA fall back to their base language) and to a folder name
+under locales/ ("zh_Hans"); an unknown code raises UnknownLocaleError.
+"""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+
+PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
+
+__all__ = ["UnknownLocaleError", "catalog_dir_name", "locale_of", "native_name"]
+
+
+def locale_of(lang: str) -> Locale:
+    """Babel's locale for a language code; pseudo-locales use their base language."""
+    code = lang.replace("-", "_")
+    try:
+        return Locale.parse(code)
+    except UnknownLocaleError:
+        if "_" in code and code.split("_")[-1] in PSEUDO_REGIONS:
+            return Locale.parse(code.split("_")[0])
+        raise
+
+
+def catalog_dir_name(lang: str) -> str:
+    """The folder under locales/ for a language code (zh-Hans -> zh_Hans)."""
+    return lang.replace("-", "_")
+
+
+def native_name(code: str) -> str:
+    """A language's name in that language, capitalised as a list entry ("Español")."""
+    locale = locale_of(code)
+    name = locale.get_display_name(locale) or code
+    return name[:1].upper() + name[1:]
