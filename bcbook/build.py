@@ -32,6 +32,10 @@ class BuildError(RuntimeError):
     """The build stopped before writing anything; the message says why."""
 
 
+class StrictError(BuildError):
+    """--strict refused a language that is incomplete or unsafe."""
+
+
 @dataclass(frozen=True)
 class Project:
     root: Path
@@ -97,7 +101,7 @@ def check_strict(editions: list[Edition]) -> None:
     failing = [e.report for e in editions if e.report.fallbacks or e.report.problems]
     if failing:
         lines = [f"{r.lang}: {r.missing} missing, {r.fuzzy} fuzzy, {r.invalid} unsafe" for r in failing]
-        raise BuildError("--strict: incomplete or unsafe translations:\n  " + "\n  ".join(lines))
+        raise StrictError("--strict: incomplete or unsafe translations:\n  " + "\n  ".join(lines))
 
 
 def write_atomically(path: Path, data: bytes) -> None:

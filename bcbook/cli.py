@@ -143,6 +143,9 @@ def main(argv=None, stdout=None, stderr=None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args, out, err)
+    except builder.StrictError as error:
+        print(f"bcbook: {error}", file=err)
+        return 1
     except KNOWN_ERRORS as error:
         print(f"bcbook: error: {error}", file=err)
         return 2

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import config, inline, reader
+from .. import config, inline, reader, ui
 
 
 def extract_markdown(fileobj, keywords, comment_tags, options):
@@ -26,12 +26,15 @@ def extract_markdown(fileobj, keywords, comment_tags, options):
 
 
 def extract_book_toml(fileobj, keywords, comment_tags, options):
-    """Yield the translated fields of book.toml (title, subtitle, ...)."""
+    """Yield the translated fields of book.toml (title, subtitle, ...) and the interface words."""
     source_dir = Path(getattr(fileobj, "name", "source/book.toml")).resolve().parent
     settings = config.load(source_dir)
     meta = settings.meta
     for phrase in (meta.title, meta.subtitle, meta.description, meta.accessibility_summary):
         yield _message(phrase)
+    for message, note in ui.MESSAGES.values():
+        comments = ["Translators: Interface text that bcbook adds around the book.", *([note] if note else [])]
+        yield 1, "pgettext", (ui.CONTEXT, message), comments
 
 
 def _phrases(block):

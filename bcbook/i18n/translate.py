@@ -101,12 +101,18 @@ class Translator:
         except safety.UnsafeTranslation as error:
             return "invalid", None, f"{self.catalog.path}:{entry.line}: msgid {_short(msgid)}: {error}"
 
-    def interface(self, key: str, **values: str) -> Phrase:
-        """An interface message, translated, with {placeholders} filled in as plain text."""
-        context, message = ui.MESSAGES[key]
-        source = Phrase(context, (Text(message),), Origin("bcbook/ui.py", 0))
+    def interface(self, key: str, **values) -> Phrase:
+        """An interface message, translated, with {placeholders} filled in as plain text.
+
+        A value may be a function of the language the message ended up in, so
+        an English fallback gets an English date rather than a mixed line.
+        """
+        message, note = ui.MESSAGES[key]
+        source = Phrase(ui.CONTEXT, (Text(message),), Origin("bcbook/ui.py", 1), note)
         translated = self.phrase(source)
-        return replace(translated, inlines=inline.map_text(translated.inlines, lambda t: t.format(**values)))
+        lang = translated.lang or self.lang
+        filled = {name: value(lang) if callable(value) else value for name, value in values.items()}
+        return replace(translated, inlines=inline.map_text(translated.inlines, lambda t: t.format(**filled)))
 
     def reviewer(self) -> str:
         return self.catalog.headers.get(REVIEW_HEADER, "") if self.catalog else ""
@@ -150,7 +156,8 @@ def _slot(slot: Slot, translator: Translator, book: Book):
     """Resolve the slots this stage knows; leave the others for later stages."""
     lang = translator.lang
     if slot.name == "updated":
-        date = format_date(datetime.date.fromisoformat(book.meta.updated), "long", locale=locale_of(lang))
+        updated = datetime.date.fromisoformat(book.meta.updated)
+        date = lambda in_lang: format_date(updated, "long", locale=locale_of(in_lang))  # noqa: E731
         return Paragraph(slot.id, translator.interface("updated", date=date), role="date")
     if slot.name == "editions":
         others = [native_name(code) for code in book.meta.languages if code != lang]

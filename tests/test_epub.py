@@ -1,0 +1,116 @@
+"""The built EPUBs: EPUBCheck clean, accessibility metadata, nav, language on every document."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from bcbook.check import check_epub
+from conftest import epub_documents, epub_file
+
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+      "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_epubcheck_reports_nothing(built_book, lang):
+    result = check_epub(built_book[lang])
+    assert result.messages == []
+    assert (result.fatals, result.errors, result.warnings) == (0, 0, 0)
+
+
+def test_epubcheck_catches_a_broken_epub(built_book, tmp_path):
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(built_book["en"]) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith("types.xhtml"):
+                data = data.replace(b'aria-labelledby="types-title"', b'aria-labelledby="nowhere"')
+            target.writestr(item, data)
+    assert not check_epub(broken).ok
+
+
+def _opf(path):
+    return epub_file(path, "EPUB/content.opf")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_package_metadata(built_book, lang):
+    opf = _opf(built_book[lang])
+    assert opf.get(XML_LANG) == lang
+    assert opf.xpath("string(//dc:language)", namespaces=NS) == lang
+    meta = {}
+    for element in opf.xpath("//opf:meta[@property]", namespaces=NS):
+        meta.setdefault(element.get("property"), []).append(element.text)
+    assert meta["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+    assert set(meta["schema:accessMode"]) == {"textual", "visual"}
+    assert meta["schema:accessModeSufficient"] == ["textual"]
+    assert {"structuralNavigation", "tableOfContents", "alternativeText"} <= set(meta["schema:accessibilityFeature"])
+    assert meta["schema:accessibilityHazard"] == ["none"]
+    assert len(meta["schema:accessibilitySummary"][0]) > 40
+    assert meta["dcterms:modified"] == ["2023-12-21T00:00:00Z"]
+
+
+def test_translated_title_and_distinct_identifiers(built_book):
+    en, es = _opf(built_book["en"]), _opf(built_book["es"])
+    assert en.xpath("string(//dc:title)", namespaces=NS) == "Invasive Breast Cancer"
+    assert es.xpath("string(//dc:title)", namespaces=NS) == "Cáncer de mama invasivo"
+    assert en.xpath("string(//dc:identifier)", namespaces=NS) != es.xpath("string(//dc:identifier)", namespaces=NS)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_nav_has_toc_and_landmarks(built_book, lang):
+    nav = epub_file(built_book[lang], "EPUB/nav.xhtml")
+    toc = nav.xpath("//x:nav[@epub:type='toc']", namespaces=NS)
+    assert len(toc) == 1 and toc[0].get("role") == "doc-toc"
+    assert len(toc[0].xpath(".//x:li/x:a", namespaces=NS)) == 8
+    landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
+    assert set(landmarks) == {"cover", "toc", "bodymatter", "glossary"}
+    assert not nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_document_has_language_and_direction(built_book, lang):
+    for name, root in epub_documents(built_book[lang]).items():
+        assert (root.get("lang"), root.get(XML_LANG), root.get("dir")) == (lang, lang, "ltr"), name
+        assert root.find("x:body", NS).get("dir") == "ltr", name
+
+
+def test_chapters_glossary_and_colophon_semantics(built_book):
+    documents = epub_documents(built_book["en"])
+    kinds = {name: root.xpath("//x:body/x:section/@epub:type", namespaces=NS) for name, root in documents.items()}
+    assert kinds["EPUB/types.xhtml"] == ["chapter"]
+    assert kinds["EPUB/glossary.xhtml"] == ["glossary"]
+    assert kinds["EPUB/about-this-book.xhtml"] == ["colophon"]
+    chapter = documents["EPUB/types.xhtml"].xpath("//x:section", namespaces=NS)[0]
+    assert chapter.get("role") == "doc-chapter"
+    glossary = documents["EPUB/glossary.xhtml"]
+    assert len(glossary.xpath("//x:dl/x:dt/x:dfn", namespaces=NS)) == len(glossary.xpath("//x:dd", namespaces=NS)) > 10
+
+
+def test_cover_carries_the_translated_title(built_book):
+    with zipfile.ZipFile(built_book["es"]) as archive:
+        cover = archive.read("EPUB/images/cover.svg").decode()
+    assert "Cáncer de mama" in cover and "<title" in cover
+    page = epub_file(built_book["es"], "EPUB/cover.xhtml")
+    assert page.xpath("string(//x:img/@alt)", namespaces=NS) == "Portada del libro Cáncer de mama invasivo"
+
+
+def test_colophon_says_the_spanish_translation_is_a_draft(built_book):
+    colophon = epub_file(built_book["es"], "EPUB/about-this-book.xhtml")
+    text = " ".join(colophon.itertext())
+    assert "Esta traducción es un borrador" in text
+    assert "Actualizado el 21 de diciembre de 2023" in text
+    assert "Este libro también está disponible en: English." in text
+    english = " ".join(epub_file(built_book["en"], "EPUB/about-this-book.xhtml").itertext())
+    assert "draft" not in english and "This book is also available in: Español." in english
+
+
+def test_stylesheet_respects_reader_settings(built_book):
+    with zipfile.ZipFile(built_book["en"]) as archive:
+        css = archive.read("EPUB/css/book.css").decode()
+    assert "px" not in css.replace("0px", "")
+    assert "color:" not in css.replace("currentColor", "")
+    assert "background" not in css
