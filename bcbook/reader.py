@@ -82,8 +82,9 @@ def parse_chapter(text: str, relative: str, kind: str, used_ids: set[str]) -> Ch
     first = next((b for b in blocks if not isinstance(b, Slot)), None)
     if not isinstance(first, Heading) or first.level != 1:
         raise SourceError(Origin(state.path, 1), "a chapter must start with a level-1 heading (# Title)")
-    if any(isinstance(b, Heading) and b.level == 1 for b in blocks[blocks.index(first) + 1:]):
-        raise SourceError(Origin(state.path, 1), "a chapter has exactly one level-1 heading")
+    extra = [b for b in blocks[blocks.index(first) + 1:] if isinstance(b, Heading) and b.level == 1]
+    if extra:
+        raise SourceError(extra[0].text.origin, "a chapter has exactly one level-1 heading (use ## below it)")
     rest = tuple(b for b in blocks if b is not first)
     return Chapter(id=chapter_id, kind=kind, title=first.text, blocks=rest, origin=first.text.origin)
 
@@ -175,6 +176,8 @@ def _definitions(node: _Node, state: _State) -> tuple:
 
 def _phrase(inline_node: _Node, kind: str, state: _State) -> Phrase:
     origin = _origin(inline_node, state)
+    if any(child.type == "html_inline" for child in inline_node.token.children or []):
+        raise SourceError(origin, "raw HTML is not allowed in the source; use Markdown (**bold**, *italic*, [link](url))")
     try:
         nodes = inline.parse(inline_node.token.content)
     except inline.InlineError as error:

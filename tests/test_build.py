@@ -1,0 +1,72 @@
+"""The build: reproducible bytes, atomic writes, the last good output kept on failure, stats."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bcbook import build as builder
+from bcbook.i18n.po import PoSyntaxError
+
+
+def test_same_inputs_give_the_same_bytes(tiny, tmp_path):
+    builder.build(tiny, out_dir=tmp_path / "a")
+    builder.build(tiny, out_dir=tmp_path / "b")
+    for lang in ("en", "es"):
+        assert (tmp_path / "a" / lang / "tiny.epub").read_bytes() == (tmp_path / "b" / lang / "tiny.epub").read_bytes()
+
+
+def test_source_date_epoch_sets_the_modified_date(tiny, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    editions = builder.gather(tiny)
+    assert builder.build_time(editions[0].book) == (2023, 11, 14, 22, 13, 20)
+
+
+def test_failed_build_keeps_the_last_good_output(tiny, tmp_path):
+    out = tmp_path / "out"
+    builder.build(tiny, out_dir=out)
+    good = {lang: (out / lang / "tiny.epub").read_bytes() for lang in ("en", "es")}
+    catalog = tiny.locales / "es" / "LC_MESSAGES" / "bcbook.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
+    chapter = tiny.source / "chapters" / "01-tiny.md"
+    chapter.write_text(chapter.read_text() + "\nA changed English line.\n")
+    with pytest.raises(PoSyntaxError):
+        builder.build(tiny, out_dir=out)
+    assert {lang: (out / lang / "tiny.epub").read_bytes() for lang in ("en", "es")} == good
+    assert sorted(p.name for p in out.rglob("*")) == ["en", "es", "tiny.epub", "tiny.epub"]
+
+
+def test_interrupted_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "out" / "book.epub"
+    builder.write_atomically(target, b"old")
+
+    def fail(*_):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        builder.write_atomically(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in target.parent.iterdir()] == ["book.epub"]
+
+
+def test_fallbacks_are_counted_and_strict_refuses_them(tiny, tmp_path):
+    editions = builder.gather(tiny, ["es"])
+    report = editions[0].report
+    assert report.missing > 0 and report.translated + report.missing == report.total
+    with pytest.raises(builder.StrictError, match=f"es: {report.missing} missing"):
+        builder.build(tiny, ["es"], strict=True, out_dir=tmp_path)
+
+
+def test_unknown_language_and_format_are_clear_errors(tiny, tmp_path):
+    with pytest.raises(builder.BuildError, match="unknown language fr: source/book.toml lists en, es"):
+        builder.build(tiny, ["fr"], out_dir=tmp_path)
+    with pytest.raises(builder.BuildError, match="unknown format mobi"):
+        builder.build(tiny, formats=["mobi"], out_dir=tmp_path)
+
+
+def test_missing_catalog_says_how_to_create_it(tiny, tmp_path):
+    (tiny.locales / "es" / "LC_MESSAGES" / "bcbook.po").unlink()
+    with pytest.raises(FileNotFoundError, match="bcbook update --init es"):
+        builder.build(tiny, ["es"], out_dir=tmp_path)

@@ -1,0 +1,73 @@
+"""The command line: every command documented, --help, stats, check, error exits."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from bcbook.cli import main, parser
+from conftest import ROOT
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    commands = parser()._subparsers._group_actions[0].choices
+    assert set(commands) == {"build", "extract", "update", "stats", "check"}
+    for name in commands:
+        assert f"bcbook {name}" in readme, name
+    assert re.search(r"^\s+make\s*$", readme, re.M) and "make test" in readme
+
+
+@pytest.mark.parametrize("command", ["build", "extract", "update", "stats", "check"])
+def test_help_explains_each_command(command, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main([command, "--help"])
+    assert caught.value.code == 0
+    assert len(capsys.readouterr().out) > 100
+
+
+def test_stats_shows_each_language(tiny):
+    status, out, _ = run("--project", str(tiny.root), "stats")
+    assert status == 0
+    assert re.search(r"^en\s+\d+\s+\d+\s+0\s+0\s+0\s+100\.0%$", out, re.M)
+    assert re.search(r"^es\s+\d+\s+\d+\s+0\s+\d+\s+0\s+\d+\.\d%$", out, re.M)
+    assert run("--project", str(tiny.root), "stats", "--strict")[0] == 1
+
+
+def test_real_spanish_catalog_is_complete():
+    status, out, err = run("--project", str(ROOT), "stats", "--strict")
+    assert (status, err) == (0, "")
+    assert re.search(r"^es\s+(\d+)\s+\1\s+0\s+0\s+0\s+100\.0%$", out, re.M)
+
+
+def test_source_error_exits_2_with_file_and_line(tiny):
+    chapter = tiny.source / "chapters" / "01-tiny.md"
+    chapter.write_text(chapter.read_text() + "\n<b>raw</b>\n")
+    status, _, err = run("--project", str(tiny.root), "build")
+    assert status == 2
+    assert "bcbook: error: source/chapters/01-tiny.md:18: raw HTML is not allowed" in err
+
+
+def test_check_validates_and_fails_on_a_bad_file(tiny, tmp_path):
+    assert run("--project", str(tiny.root), "build")[0] == 0
+    status, out, _ = run("--project", str(tiny.root), "check")
+    assert status == 0 and out.count("ok   ") == 2
+    bad = tmp_path / "bad.epub"
+    bad.write_bytes(b"not a zip")
+    status, out, _ = run("check", str(bad))
+    assert status == 1 and "FAIL" in out
+
+
+def test_extract_then_update_keeps_the_catalog_complete(book_project):
+    assert run("--project", str(book_project.root), "extract")[0] == 0
+    assert run("--project", str(book_project.root), "update")[0] == 0
+    status, out, _ = run("--project", str(book_project.root), "stats", "--strict")
+    assert status == 0, out

@@ -1,0 +1,59 @@
+"""The strict PO reader and the inline Markdown subset."""
+
+from __future__ import annotations
+
+import pytest
+
+from bcbook import inline
+from bcbook.i18n import po
+from bcbook.model import Emph, Link, Strong, Text
+
+
+def test_inline_round_trip_is_canonical():
+    source = "Some **bold**, *em* and [a link](https://example.org/a) with a_b * [x] \\ & <tag>."
+    nodes = inline.parse(source)
+    assert inline.parse(inline.to_markdown(nodes)) == nodes
+    assert nodes[1] == Strong((Text("bold"),)) and nodes[3] == Emph((Text("em"),))
+    assert nodes[5] == Link("https://example.org/a", (Text("a link"),))
+    assert inline.plain_text(nodes).endswith("with a_b * [x] \\ & <tag>.")
+
+
+def test_raw_html_stays_text():
+    nodes = inline.parse("a <script>alert(1)</script> b")
+    assert nodes == (Text("a <script>alert(1)</script> b"),)
+
+
+def test_po_reader_reads_context_fuzzy_headers_and_lines(tmp_path):
+    path = tmp_path / "x.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Language: es\\n"\n"X-Medical-Review: Dr A, 2026-01-01\\n"\n\n'
+                    '#, fuzzy\nmsgctxt "heading"\nmsgid "Hello"\nmsgstr "Hola"\n\n'
+                    'msgctxt "paragraph"\nmsgid ""\n"Two "\n"lines"\nmsgstr "Dos \\"líneas\\""\n\n'
+                    '#~ msgid "old"\n#~ msgstr "viejo"\n', encoding="utf-8")
+    catalog = po.read(path, "x.po")
+    assert catalog.headers["X-Medical-Review"] == "Dr A, 2026-01-01"
+    hello = catalog.entries[("heading", "Hello")]
+    assert (hello.msgstr, hello.fuzzy, hello.line) == ("Hola", True, 8)
+    assert catalog.entries[("paragraph", "Two lines")].msgstr == 'Dos "líneas"'
+    assert len(catalog.entries) == 2
+
+
+@pytest.mark.parametrize("body, line, message", [
+    ('msgid "a"\nmsgstr "b"\nmsgid "c"\nmsgstr "d"\n', 3, "msgid appears twice"),
+    ('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', 4, "duplicate message"),
+    ('msgid "a"\n', 1, "entry needs both msgid and msgstr"),
+    ('"stray"\n', 1, "a string continues nothing"),
+    ('msgstr "b"\n', 1, "msgstr without msgid"),
+])
+def test_po_reader_refuses_broken_files(tmp_path, body, line, message):
+    path = tmp_path / "x.po"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(po.PoSyntaxError) as caught:
+        po.read(path, "x.po")
+    assert str(caught.value).startswith(f"x.po:{line}: {message}")
+
+
+def test_po_reader_refuses_non_utf8(tmp_path):
+    path = tmp_path / "x.po"
+    path.write_bytes(b'msgid "a"\nmsgstr "\xe9"\n')
+    with pytest.raises(po.PoSyntaxError, match="not UTF-8"):
+        po.read(path, "x.po")
