@@ -1,0 +1,1 @@
+"""Illustrated stage pages: figure specs (spec), colours (palette), SVG drawing (draw, anatomy, render)."""
