@@ -9,11 +9,10 @@ direction like the chapters do.
 
 from __future__ import annotations
 
-import unicodedata
-
 from lxml import etree
 
 from . import inline
+from .wrapping import wrap
 from .model import Book, Chapter
 from .xhtml import EPUB_TYPE, E, document, phrase_element
 
@@ -60,34 +59,6 @@ def _text_lines(svg, lines: list[str], y: int, size: int, weight: str) -> int:
         text.text = line
         y += round(size * 1.25)
     return y
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Greedy line wrap by visible width (wide CJK characters count double)."""
-    lines, current = [], ""
-    for word in _words(text):
-        candidate = f"{current} {word}".strip() if not _is_wide(word) else current + word
-        if current and _width(candidate) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = candidate
-    return lines + ([current] if current else [])
-
-
-def _words(text: str) -> list[str]:
-    words: list[str] = []
-    for word in text.split():
-        words.extend(list(word) if any(_is_wide(char) for char in word) else [word])
-    return words
-
-
-def _is_wide(text: str) -> bool:
-    return any(unicodedata.east_asian_width(char) in "WF" for char in text)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def cover_page(book: Book) -> bytes:

@@ -105,11 +105,11 @@ class Definitions:
 
 @dataclass(frozen=True)
 class Slot:
-    """A named place that a later stage of the pipeline fills in.
+    """A named place that the translation step fills in.
 
     `name` is one of SLOT_NAMES. `updated` becomes the translated
-    "Updated {date}" line; `stage-pages` is where the illustrated stage
-    pages go; `editions` lists the other languages of the book.
+    "Updated {date}" line; `translation-status` says whether a medical
+    translator reviewed the catalog; `editions` lists the other languages.
     """
 
     id: str
@@ -117,10 +117,30 @@ class Slot:
     origin: Origin
 
 
-SLOT_NAMES = ("updated", "stage-pages", "editions", "translation-status")
+SLOT_NAMES = ("updated", "editions", "translation-status")
 
-Block = Heading | Paragraph | ItemList | Note | Definitions | Slot
-BLOCK_KINDS = (Heading, Paragraph, ItemList, Note, Definitions, Slot)
+
+@dataclass(frozen=True)
+class Figure:
+    """An illustration drawn from a spec panel, with every word it needs.
+
+    `description` is the long description, one sentence per phrase, in a
+    fixed order; `values` holds, per sentence, the values for its
+    {placeholders} (a number, or organ-name Phrases) until translation
+    fills them in; `labels` are the words drawn in the picture.
+    """
+
+    id: str
+    panel: object
+    title: Phrase
+    alt: Phrase
+    description: tuple[Phrase, ...]
+    labels: tuple[tuple[str, Phrase], ...]
+    values: tuple[tuple, ...] = ()
+
+
+Block = Heading | Paragraph | ItemList | Note | Definitions | Figure | Slot
+BLOCK_KINDS = (Heading, Paragraph, ItemList, Note, Definitions, Figure, Slot)
 
 CHAPTER_KINDS = ("chapter", "glossary", "colophon")
 
@@ -174,6 +194,11 @@ def phrases_of(block: Block):
         for term, definition in block.entries:
             yield term
             yield definition
+    elif isinstance(block, Figure):
+        yield block.title
+        yield block.alt
+        yield from block.description
+        yield from (phrase for _, phrase in block.labels)
 
 
 def book_phrases(book: Book):

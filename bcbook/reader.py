@@ -9,7 +9,8 @@ level-1 heading) raises SourceError naming the file and line.
 Directives are HTML comments: `<!-- Translators: ... -->` becomes the
 translator note of the next phrase, `<!-- bcbook:lead -->` marks the next
 paragraph as an opening line, `<!-- bcbook:NAME -->` with NAME in
-SLOT_NAMES leaves a named Slot.
+SLOT_NAMES leaves a named Slot, and `<!-- bcbook:figure ID -->` places the
+illustration ID from source/figures/*.toml.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.deflist import deflist_plugin
 
 from . import config, inline
+from .figures import spec as figure_spec
+from .figures.spec import FigureSet
 from .model import (
-    SLOT_NAMES, Book, Chapter, Definitions, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot,
+    SLOT_NAMES, Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot,
 )
 
 _BLOCK_PARSER = MarkdownIt("commonmark", {"html": True}).use(deflist_plugin)
@@ -53,31 +56,35 @@ class _State:
     counters: dict[str, int] = field(default_factory=dict)
     note: str = ""
     lead: bool = False
+    figures: FigureSet | None = None
 
 
 def read_book(source_dir: Path) -> Book:
     """Read the whole English book from `source_dir` (book.toml and chapters)."""
     settings = config.load(source_dir)
+    figures = figure_spec.load(source_dir)
     used_ids: set[str] = set()
     chapters = tuple(
-        read_chapter(source_dir, entry["file"], entry["kind"], used_ids) for entry in settings.chapters
+        read_chapter(source_dir, entry["file"], entry["kind"], used_ids, figures) for entry in settings.chapters
     )
     return Book(meta=settings.meta, chapters=chapters)
 
 
-def read_chapter(source_dir: Path, relative: str, kind: str, used_ids: set[str]) -> Chapter:
+def read_chapter(source_dir: Path, relative: str, kind: str, used_ids: set[str],
+                 figures: FigureSet | None = None) -> Chapter:
     """Read one Markdown chapter; its first block must be a level-1 heading."""
     text = (source_dir / relative).read_text(encoding="utf-8")
-    return parse_chapter(text, relative, kind, used_ids)
+    return parse_chapter(text, relative, kind, used_ids, figures)
 
 
-def parse_chapter(text: str, relative: str, kind: str, used_ids: set[str]) -> Chapter:
+def parse_chapter(text: str, relative: str, kind: str, used_ids: set[str],
+                  figures: FigureSet | None = None) -> Chapter:
     """Parse one chapter's Markdown; `relative` is its path under source/."""
     chapter_id = re.sub(r"^\d+-", "", Path(relative).stem)
     if chapter_id in used_ids:
         raise SourceError(Origin(f"source/{relative}", 1), f"chapter id {chapter_id!r} is used twice")
     used_ids.add(chapter_id)
-    state = _State(path=f"source/{relative}", chapter_id=chapter_id, used_ids=used_ids)
+    state = _State(path=f"source/{relative}", chapter_id=chapter_id, used_ids=used_ids, figures=figures)
     blocks = _blocks(_tree(_BLOCK_PARSER.parse(text)), state)
     first = next((b for b in blocks if not isinstance(b, Slot)), None)
     if not isinstance(first, Heading) or first.level != 1:
@@ -145,12 +152,30 @@ def _directive(html: str, origin: Origin, state: _State):
     if body == "bcbook:lead":
         state.lead = True
         return None
+    if body.startswith("bcbook:figure "):
+        return _figure(body.removeprefix("bcbook:figure ").strip(), origin, state)
     if body.startswith("bcbook:"):
         name = body.removeprefix("bcbook:").strip()
         if name not in SLOT_NAMES:
-            raise SourceError(origin, f"unknown directive {name!r}; known: lead, {', '.join(SLOT_NAMES)}")
+            raise SourceError(origin, f"unknown directive {name!r}; known: lead, figure ID, {', '.join(SLOT_NAMES)}")
         return Slot(_next_id(name, state), name, origin)
     return None  # an ordinary comment for source editors
+
+
+def _figure(figure_id: str, origin: Origin, state: _State) -> Figure:
+    panels = state.figures.panels if state.figures else {}
+    if figure_id not in panels:
+        known = ", ".join(panels) or "none (add source/figures/*.toml)"
+        raise SourceError(origin, f"unknown figure {figure_id!r}; known: {known}")
+    panel = panels[figure_id]
+    block_id = f"fig-{figure_id}"
+    if block_id in state.used_ids:
+        raise SourceError(origin, f"figure {figure_id!r} is placed twice")
+    state.used_ids.add(block_id)
+    sentences = figure_spec.description(panel, state.figures)
+    return Figure(id=block_id, panel=panel, title=panel.title, alt=panel.alt,
+                  description=tuple(sentence for sentence, _ in sentences),
+                  labels=tuple(state.figures.labels.items()), values=tuple(values for _, values in sentences))
 
 
 def _list_item(item: _Node, state: _State) -> Phrase:

@@ -16,6 +16,7 @@ MESSAGES = {
     "glossary": ("Glossary", "A landmark that takes the reader to the glossary."),
     "updated": ("Updated {date}", "{date} is the date the source text was last updated, already written out "
                 "in your language."),
+    "figure-description": ("What the picture shows", "Heading above the written description of a picture."),
     "cover-alt": ("Cover of the book {title}", "{title} is the book's title."),
     "editions": ("This book is also available in: {languages}.",
                  "{languages} is a list of language names, each written in its own language."),

@@ -15,8 +15,9 @@ from lxml import etree
 
 from . import inline
 from .model import (
-    Book, Chapter, Definitions, Emph, Heading, ItemList, Link, Note, Paragraph, Phrase, Slot, Strong, Text,
+    Book, Chapter, Definitions, Emph, Figure, Heading, ItemList, Link, Note, Paragraph, Phrase, Slot, Strong, Text,
 )
+from .figures.render import render as render_figure
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -42,6 +43,10 @@ def E(tag: str, attrs: dict | None = None, *children) -> etree._Element:
 
 def _append(parent: etree._Element, child) -> None:
     if child is None:
+        return
+    if isinstance(child, list):
+        for item in child:
+            _append(parent, item)
         return
     if isinstance(child, str):
         if len(parent):
@@ -140,6 +145,20 @@ def _definitions(block: Definitions, book: Book):
     return dl
 
 
+def _figure(block: Figure, book: Book) -> list:
+    """<figure> with the inline SVG and caption, then its visible long description (aria-details)."""
+    words = {key: inline.plain_text(phrase.inlines) for key, phrase in block.labels}
+    description_text = " ".join(inline.plain_text(sentence.inlines) for sentence in block.description)
+    svg = render_figure(block.panel, words, book.lang, book.direction, inline.plain_text(block.alt.inlines),
+                        description_text)
+    details_id = f"{block.id}-description"
+    figure = E("figure", {"id": block.id, "class": "stage-figure", "aria-details": details_id}, svg,
+               phrase_element("figcaption", block.title, book))
+    heading = phrase_element("p", book.labels["figure-description"], book, {"class": "figure-description-title"})
+    items = E("ul", None, *[phrase_element("li", sentence, book) for sentence in block.description])
+    return [figure, E("div", {"id": details_id, "class": "figure-description"}, heading, items)]
+
+
 def _slot(block: Slot, book: Book):
     """Slots still open at this point have no content yet (a later stage fills them)."""
     return None
@@ -151,5 +170,6 @@ BLOCK_WRITERS = {
     ItemList: _item_list,
     Note: _note,
     Definitions: _definitions,
+    Figure: _figure,
     Slot: _slot,
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..front import wrap
+from ..wrapping import wrap
 from . import palette
 
 SVG_NS = "http://www.w3.org/2000/svg"

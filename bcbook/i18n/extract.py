@@ -12,17 +12,39 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import config, inline, reader, ui
+from ..figures import spec as figure_spec
+from ..model import Figure, phrases_of
 
 
 def extract_markdown(fileobj, keywords, comment_tags, options):
-    """Yield (line, funcname, (msgctxt, msgid), comments) for each block of a chapter."""
+    """Yield (line, funcname, (msgctxt, msgid), comments) for each block of a chapter.
+
+    Figures placed in the chapter are skipped here: their words live in
+    source/figures/*.toml and are extracted from there, with those lines.
+    """
     name = Path(getattr(fileobj, "name", "chapter.md"))
-    relative = _relative_to_source(name)
-    chapter = reader.parse_chapter(fileobj.read().decode("utf-8"), relative, "chapter", set())
+    figures = figure_spec.load(_source_dir(name))
+    chapter = reader.parse_chapter(fileobj.read().decode("utf-8"), _relative_to_source(name), "chapter", set(),
+                                   figures)
     yield _message(chapter.title)
     for block in chapter.blocks:
-        for phrase in _phrases(block):
-            yield _message(phrase)
+        if not isinstance(block, Figure):
+            for phrase in phrases_of(block):
+                yield _message(phrase)
+
+
+def extract_figures(fileobj, keywords, comment_tags, options):
+    """Yield every word of a figure spec: titles, alt texts, labels, organ names, description sentences."""
+    figures = figure_spec.load(_source_dir(Path(getattr(fileobj, "name", "source/figures/x.toml"))))
+    own = Path(getattr(fileobj, "name", "")).name
+    for panel in figures.panels.values():
+        for phrase in (panel.title, panel.alt):
+            if phrase.origin.path.endswith(own):
+                yield _message(phrase)
+    for table in (figures.labels, figures.organs, figures.sentences):
+        for phrase in table.values():
+            if phrase.origin.path.endswith(own):
+                yield _message(phrase)
 
 
 def extract_book_toml(fileobj, keywords, comment_tags, options):
@@ -37,14 +59,17 @@ def extract_book_toml(fileobj, keywords, comment_tags, options):
         yield 1, "pgettext", (ui.CONTEXT, message), comments
 
 
-def _phrases(block):
-    from ..model import phrases_of
-    return phrases_of(block)
-
-
 def _message(phrase):
     comments = [f"Translators: {phrase.note}"] if phrase.note else []
     return phrase.origin.line, "pgettext", (phrase.kind, inline.to_markdown(phrase.inlines)), comments
+
+
+def _source_dir(path: Path) -> Path:
+    """The source/ folder that holds `path` (a chapter or a figure spec)."""
+    for parent in path.resolve().parents:
+        if parent.name == "source":
+            return parent
+    return path.resolve().parent
 
 
 def _relative_to_source(path: Path) -> str:

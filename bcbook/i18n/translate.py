@@ -15,11 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
 
 from .. import inline, ui
 from ..lang import catalog_dir_name, locale_of, native_name
 from ..model import (
-    Book, Chapter, Definitions, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Text,
+    Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Text,
 )
 from . import po, safety
 
@@ -111,11 +113,27 @@ class Translator:
         source = Phrase(ui.CONTEXT, (Text(message),), Origin("bcbook/ui.py", 1), note)
         translated = self.phrase(source)
         lang = translated.lang or self.lang
-        filled = {name: value(lang) if callable(value) else value for name, value in values.items()}
-        return replace(translated, inlines=inline.map_text(translated.inlines, lambda t: t.format(**filled)))
+        return fill(translated, {name: value(lang) if callable(value) else value for name, value in values.items()})
+
+    def figure_sentence(self, sentence: Phrase, values: tuple) -> Phrase:
+        """A description sentence with {size} as a local number and {organs} as a local list."""
+        translated = self.phrase(sentence)
+        locale = locale_of(translated.lang or self.lang)
+        filled = {}
+        for name, value in values:
+            if isinstance(value, tuple):
+                filled[name] = format_list([inline.plain_text(self.phrase(p).inlines) for p in value], locale=locale)
+            else:
+                filled[name] = format_decimal(value, locale=locale)
+        return fill(translated, filled)
 
     def reviewer(self) -> str:
         return self.catalog.headers.get(REVIEW_HEADER, "") if self.catalog else ""
+
+
+def fill(phrase: Phrase, values: dict[str, str]) -> Phrase:
+    """Put plain-text values into a phrase's {placeholders} (values never become markup)."""
+    return replace(phrase, inlines=inline.map_text(phrase.inlines, lambda text: text.format(**values)))
 
 
 def translate_book(book: Book, translator: Translator) -> Book:
@@ -149,7 +167,17 @@ def _block(block, translator: Translator, book: Book):
     if isinstance(block, Definitions):
         entries = tuple((translator.phrase(t), translator.phrase(d)) for t, d in block.entries)
         return replace(block, entries=entries)
+    if isinstance(block, Figure):
+        return _figure(block, translator)
     return _slot(block, translator, book)
+
+
+def _figure(block: Figure, translator: Translator) -> Figure:
+    values = block.values or tuple(() for _ in block.description)
+    description = tuple(translator.figure_sentence(s, v) for s, v in zip(block.description, values))
+    labels = tuple((key, translator.phrase(phrase)) for key, phrase in block.labels)
+    return replace(block, title=translator.phrase(block.title), alt=translator.phrase(block.alt),
+                   description=description, labels=labels, values=())
 
 
 def _slot(slot: Slot, translator: Translator, book: Book):

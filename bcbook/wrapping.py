@@ -1,0 +1,38 @@
+"""Line wrapping by visible width, for text drawn in SVG (covers, figure labels).
+
+Requires the standard library. Guarantees: words are never split unless a
+run of wide (CJK) characters must be, each wide character counts as two
+columns, and the same text and width always give the same lines.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Greedy line wrap by visible width (wide CJK characters count double)."""
+    lines, current = [], ""
+    for word in _words(text):
+        candidate = f"{current} {word}".strip() if not _is_wide(word) else current + word
+        if current and _width(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return lines + ([current] if current else [])
+
+
+def _words(text: str) -> list[str]:
+    words: list[str] = []
+    for word in text.split():
+        words.extend(list(word) if any(_is_wide(char) for char in word) else [word])
+    return words
+
+
+def _is_wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(char) in "WF" for char in text)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
