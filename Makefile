@@ -5,12 +5,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.bcbook-installed
-# Debian packages: Java runs EPUBCheck (tests, `bcbook check`); gettext gives msgmerge (`make update`).
-DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext
+# Debian packages: Java runs EPUBCheck (tests, `bcbook check`); gettext gives msgmerge (`make update`);
+# librsvg2-bin gives rsvg-convert (`make figures`).
+DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2-bin
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all build test check extract update stats bench clean distclean system
+.PHONY: all build test check extract update stats figures bench clean distclean system
 
 all: build
 
@@ -44,6 +45,9 @@ extract: $(STAMP)
 
 update: system $(STAMP)
 	$(BIN)/bcbook update
+
+figures: system $(STAMP)
+	$(BIN)/bcbook figures
 
 stats: $(STAMP)
 	$(BIN)/bcbook stats

@@ -1,4 +1,4 @@
-"""bcbook command line: build | extract | update | stats | check.
+"""bcbook command line: build | extract | update | stats | figures | check.
 
 A thin layer over the library: each command parses its options, calls one
 library function and turns known errors into one clear line and exit code 2
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import build as builder
 from .check import CheckUnavailable, check_file
+from .figures.export import export as export_figures
 from .config import ConfigError
 from .i18n.po import PoSyntaxError
 from .i18n.translate import DOMAIN
@@ -109,6 +110,15 @@ def cmd_check(args, out, err) -> int:
     return 1 if failed else 0
 
 
+def cmd_figures(args, out, err) -> int:
+    """Render every figure to SVG and PNG under build/figures/<lang>/, for review by eye."""
+    project = builder.Project(args.project)
+    editions = builder.gather(project, args.lang)
+    paths = export_figures(editions, args.out or project.build / "figures", builder.write_atomically)
+    print(f"wrote {len(paths)} figures under {args.out or project.build / 'figures'}", file=out)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="bcbook", description="Build accessible, multilingual e-books from source/ and locales/.",
@@ -127,6 +137,9 @@ def parser() -> argparse.ArgumentParser:
     stats = _command(commands, "stats", cmd_stats)
     stats.add_argument("--lang", action="append", help="language code (repeatable; default: all)")
     stats.add_argument("--strict", action="store_true", help="exit 1 unless every language is complete")
+    figures = _command(commands, "figures", cmd_figures)
+    figures.add_argument("--lang", action="append", help="language code (repeatable; default: all)")
+    figures.add_argument("--out", type=Path, help="output folder (default: build/figures/)")
     check = _command(commands, "check", cmd_check)
     check.add_argument("files", nargs="*", type=Path, help="files to validate (default: build/*/*.epub)")
     return top

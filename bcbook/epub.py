@@ -18,7 +18,7 @@ from ebooklib import epub
 
 from . import front, inline, xhtml
 from .epub_compat import XhtmlDocument, write_bytes
-from .model import Book
+from .model import Book, Figure
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 ACCESS_MODES = ("textual", "visual")
@@ -85,7 +85,8 @@ def _accessibility(package: epub.EpubBook, book: Book) -> None:
     for mode in ACCESS_MODES:
         meta("schema:accessMode", mode)
     meta("schema:accessModeSufficient", "textual")
-    for feature in FEATURES:
+    has_figures = any(isinstance(block, Figure) for chapter in book.chapters for block in chapter.blocks)
+    for feature in FEATURES + (("longDescription",) if has_figures else ()):
         meta("schema:accessibilityFeature", feature)
     meta("schema:accessibilityHazard", "none")
     meta("schema:accessibilitySummary", inline.plain_text(book.meta.accessibility_summary.inlines))

@@ -1,0 +1,50 @@
+"""`bcbook figures`: every figure of every language as SVG and PNG under build/figures/, for review by eye.
+
+Requires the build's gather step and, for PNG, rsvg-convert (Debian
+librsvg2-bin, which `make` installs). Guarantees: files are written
+atomically; a missing rasteriser is a clear error, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from lxml import etree
+
+from .. import inline
+from ..model import Figure
+from .render import render
+
+
+def figures_of(book):
+    for chapter in book.chapters:
+        for block in chapter.blocks:
+            if isinstance(block, Figure):
+                yield block
+
+
+def svg_bytes(block: Figure, book) -> bytes:
+    words = {key: inline.plain_text(phrase.inlines) for key, phrase in block.labels}
+    description = " ".join(inline.plain_text(sentence.inlines) for sentence in block.description)
+    element = render(block.panel, words, book.lang, book.direction, inline.plain_text(block.alt.inlines),
+                     description)
+    return etree.tostring(element, xml_declaration=True, encoding="utf-8")
+
+
+def export(editions, out_dir: Path, write, width: int = 1440) -> list[Path]:
+    """Write <out>/<lang>/<figure>.svg and .png; return the PNG paths."""
+    converter = shutil.which("rsvg-convert")
+    if converter is None:
+        raise FileNotFoundError("rsvg-convert not found: run `make` as root, or install librsvg2-bin")
+    written = []
+    for edition in editions:
+        for block in figures_of(edition.book):
+            svg_path = out_dir / edition.book.lang / f"{block.panel.id}.svg"
+            write(svg_path, svg_bytes(block, edition.book))
+            png = subprocess.run([converter, "--width", str(width), "--background-color", "white", str(svg_path)],
+                                 capture_output=True, check=True).stdout
+            write(svg_path.with_suffix(".png"), png)
+            written.append(svg_path.with_suffix(".png"))
+    return written
