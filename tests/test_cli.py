@@ -20,13 +20,13 @@ def run(*argv):
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     commands = parser()._subparsers._group_actions[0].choices
-    assert set(commands) == {"build", "extract", "update", "stats", "check"}
+    assert set(commands) == {"build", "extract", "update", "stats", "figures", "check"}
     for name in commands:
         assert f"bcbook {name}" in readme, name
     assert re.search(r"^\s+make\s*$", readme, re.M) and "make test" in readme
 
 
-@pytest.mark.parametrize("command", ["build", "extract", "update", "stats", "check"])
+@pytest.mark.parametrize("command", ["build", "extract", "update", "stats", "figures", "check"])
 def test_help_explains_each_command(command, capsys):
     with pytest.raises(SystemExit) as caught:
         main([command, "--help"])
