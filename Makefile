@@ -6,8 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.bcbook-installed
 # Debian packages: Java runs EPUBCheck (tests, `bcbook check`); gettext gives msgmerge (`make update`);
-# librsvg2-bin gives rsvg-convert (`make figures`).
-DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2-bin
+# librsvg2-bin gives rsvg-convert (`make figures`); poppler-utils and qpdf check PDFs;
+# fonts-noto-core holds the Noto fonts the PDF embeds (checked with fc-list, see below).
+DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2-bin \
+                pdftotext:poppler-utils qpdf:qpdf fc-list:fontconfig font:fonts-noto-core
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -24,7 +26,8 @@ $(STAMP): pyproject.toml
 # Install the Debian packages that are missing (as root), or say which ones to install.
 system:
 	@missing=""; for need in $(DEBIAN_NEEDS); do \
-	  command -v "$${need%%:*}" >/dev/null 2>&1 || missing="$$missing $${need#*:}"; done; \
+	  if [ "$${need%%:*}" = font ]; then fc-list 2>/dev/null | grep -q NotoSans-Regular || missing="$$missing $${need#*:}"; \
+	  else command -v "$${need%%:*}" >/dev/null 2>&1 || missing="$$missing $${need#*:}"; fi; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian packages:$$missing"; \

@@ -1,7 +1,7 @@
 """The build: gather and check everything, then write every output atomically.
 
 Requires the reader, the translation layer and the writers registered in
-WRITERS (a plain dict: format name -> (file name pattern, render function)).
+WRITERS (a plain dict: format name -> function returning {file name: bytes}).
 Guarantees: the source and every catalog are read and checked before any
 file is touched; with `strict`, any fallback or unsafe translation stops
 the build before writing; outputs go to a temporary file in the target
@@ -20,11 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import epub, reader
+from .pdf import render as pdf_render
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
+def _epub(book: Book, date_time: tuple) -> dict[str, bytes]:
+    return {f"{book.meta.slug}.epub": epub.render(book, date_time)}
+
+
+# format name -> function(Book(lang), time) -> {file name: bytes}
 WRITERS = {
-    "epub": ("{slug}.epub", epub.render),
+    "epub": _epub,
+    "pdf": pdf_render.render,
 }
 
 
@@ -91,8 +98,8 @@ def render_all(editions: list[Edition], formats: list[str], out_dir: Path) -> di
     for edition in editions:
         book = edition.book
         for name in formats:
-            pattern, render = WRITERS[name]
-            outputs[out_dir / book.lang / pattern.format(slug=book.meta.slug)] = render(book, build_time(book))
+            for file_name, data in WRITERS[name](book, build_time(book)).items():
+                outputs[out_dir / book.lang / file_name] = data
     return outputs
 
 

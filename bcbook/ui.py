@@ -17,6 +17,7 @@ MESSAGES = {
     "updated": ("Updated {date}", "{date} is the date the source text was last updated, already written out "
                 "in your language."),
     "figure-description": ("What the picture shows", "Heading above the written description of a picture."),
+    "page-of": ("Page {page} of {pages}", "Footer of each printed page. {page} and {pages} become numbers."),
     "cover-alt": ("Cover of the book {title}", "{title} is the book's title."),
     "editions": ("This book is also available in: {languages}.",
                  "{languages} is a list of language names, each written in its own language."),

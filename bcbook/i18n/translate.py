@@ -131,9 +131,15 @@ class Translator:
         return self.catalog.headers.get(REVIEW_HEADER, "") if self.catalog else ""
 
 
+class _KeepUnknown(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def fill(phrase: Phrase, values: dict[str, str]) -> Phrase:
-    """Put plain-text values into a phrase's {placeholders} (values never become markup)."""
-    return replace(phrase, inlines=inline.map_text(phrase.inlines, lambda text: text.format(**values)))
+    """Put plain-text values into a phrase's {placeholders}; others stay (values never become markup)."""
+    known = _KeepUnknown(values)
+    return replace(phrase, inlines=inline.map_text(phrase.inlines, lambda text: text.format_map(known)))
 
 
 def translate_book(book: Book, translator: Translator) -> Book:
@@ -147,7 +153,7 @@ def translate_book(book: Book, translator: Translator) -> Book:
     )
     chapters = tuple(_chapter(chapter, translator, book) for chapter in book.chapters)
     title = inline.plain_text(meta.title.inlines)
-    labels = {key: translator.interface(key, date="", title=title, languages="", reviewer="") for key in ui.MESSAGES}
+    labels = {key: translator.interface(key, title=title) for key in ui.MESSAGES}
     direction = locale_of(translator.lang).text_direction
     return Book(meta=meta, chapters=chapters, lang=translator.lang, direction=direction, labels=labels)
 

@@ -1,0 +1,1 @@
+"""Tagged PDF handouts: the same chapter XHTML as the EPUB, laid out by WeasyPrint, then checked."""

@@ -1,0 +1,107 @@
+"""One print document per language: title page, contents with page numbers, then the EPUB's chapter sections.
+
+Requires the XHTML writer (chapter sections are reused, not re-rendered)
+and the front matter. Guarantees: the document has <html lang dir>, a
+<title>, author/description metadata, and a print stylesheet chosen per
+edition (EDITIONS: Letter, A4, large print); the running footer text is
+the translated "Page {page} of {pages}", written into CSS as escaped
+strings, so a translation cannot inject CSS.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+from lxml import etree
+
+from .. import inline, xhtml
+from ..front import label
+from ..model import Book
+from ..xhtml import E
+
+EDITIONS = {
+    "letter": {"size": "letter", "body": "11pt", "figure": "8.3in"},
+    "a4": {"size": "A4", "body": "11pt", "figure": "9in"},
+    "large-print": {"size": "letter", "body": "18pt", "figure": "8.2in"},
+}
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal for untrusted text (quotes, backslashes and line ends escaped)."""
+    escaped = "".join(ch if ch.isprintable() and ch not in '"\\<>&' else f"\\{ord(ch):06x}" for ch in text)
+    return f'"{escaped}"'
+
+
+def page_counter_content(book: Book) -> str:
+    """CSS `content` for the translated "Page {page} of {pages}" (counters where the placeholders are)."""
+    template = inline.plain_text(book.labels["page-of"].inlines)
+    parts = []
+    for piece in _split_fields(template):
+        parts.append({"{page}": "counter(page)", "{pages}": "counter(pages)"}.get(piece) or css_string(piece))
+    return " ".join(parts)
+
+
+def _split_fields(template: str) -> list[str]:
+    pieces, rest = [], template
+    while rest:
+        positions = [p for p in (rest.find("{page}"), rest.find("{pages}")) if p >= 0]
+        if not positions:
+            return pieces + [rest]
+        start = min(positions)
+        field = "{pages}" if rest.startswith("{pages}", start) else "{page}"
+        pieces += [piece for piece in (rest[:start], field) if piece]
+        rest = rest[start + len(field):]
+    return pieces
+
+
+def stylesheet(book: Book, edition: str) -> str:
+    settings = EDITIONS[edition]
+    base = resources.files("bcbook.pdf").joinpath("print.css").read_text(encoding="utf-8")
+    title = css_string(inline.plain_text(book.meta.title.inlines))
+    values = {"PAGE_SIZE": settings["size"], "BODY_SIZE": settings["body"], "FIGURE_HEIGHT": settings["figure"],
+              "RUNNING_TITLE": title, "PAGE_COUNTER": page_counter_content(book)}
+    return re.sub(r"\b(" + "|".join(values) + r")\b", lambda match: values[match.group(1)], base)
+
+
+def contents(book: Book) -> etree._Element:
+    """A contents page: each chapter title linked, with its page number from target-counter()."""
+    entries = [E("li", None, _toc_link(chapter)) for chapter in book.chapters]
+    heading = E("h1", {"class": "toc-title"}, label(book, "contents"))
+    return E("nav", {"id": "contents", "class": "contents", "aria-labelledby": "contents-title"},
+             _with_id(heading, "contents-title"), E("ol", None, *entries))
+
+
+def _toc_link(chapter) -> etree._Element:
+    link = E("a", {"href": f"#{chapter.id}"})
+    for node in chapter.title.inlines:
+        xhtml._append(link, xhtml.inline_element(node))
+    return link
+
+
+def _with_id(element, value: str):
+    element.set("id", value)
+    return element
+
+
+def title_page(book: Book) -> etree._Element:
+    meta = book.meta
+    return E("section", {"id": "titlepage", "class": "titlepage"},
+             xhtml.phrase_element("h1", meta.title, book, {"class": "title"}),
+             xhtml.phrase_element("p", meta.subtitle, book, {"class": "subtitle"}),
+             E("p", {"class": "publisher"}, meta.publisher))
+
+
+def html_document(book: Book, edition: str) -> bytes:
+    """The complete print HTML for one language and edition."""
+    meta = book.meta
+    head = E("head", None, E("meta", {"charset": "utf-8"}),
+             E("title", None, inline.plain_text(meta.title.inlines)),
+             E("meta", {"name": "author", "content": meta.publisher}),
+             E("meta", {"name": "description", "content": inline.plain_text(meta.description.inlines)}),
+             E("meta", {"name": "keywords", "content": inline.plain_text(meta.subtitle.inlines)}),
+             E("style", None, stylesheet(book, edition)))
+    body = E("body", {"dir": book.direction}, title_page(book), contents(book),
+             *[xhtml.chapter_section(book, chapter) for chapter in book.chapters])
+    root = E("html", {"lang": book.lang, "dir": book.direction}, head, body)
+    return etree.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>", method="html")

@@ -1,0 +1,99 @@
+"""Close WeasyPrint 70's PDF/UA gaps: per-element /Lang, <th scope>, page furniture as artifacts.
+
+Requires WeasyPrint 70 (pinned: `lang_and_scope` wraps its private
+`weasyprint.pdf.tags._build_box_tree`) and pikepdf. Guarantees:
+- inside `lang_and_scope()`, every structure element whose HTML element has
+  a `lang` attribute gets /Lang, and every <th scope> gets /Scope;
+- `artifact_page_furniture(pdf)` turns the marked content of running
+  footers and page numbers (tagged by WeasyPrint but linked to nothing in
+  the structure tree) into /Artifact /Pagination, and empties their
+  ParentTree slots, leaving every other byte of the content as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pikepdf
+import pydyf
+from weasyprint.pdf import tags
+
+_ORIGINAL = getattr(tags, "_build_box_tree", None)
+_SKIP = ("html", "body")
+
+
+def _with_lang(box, parent, pdf, *rest):
+    for element in _ORIGINAL(box, parent, pdf, *rest):
+        html = getattr(box, "element", None)
+        if html is not None and getattr(box, "element_tag", None) not in _SKIP and element.get("P") is not None:
+            lang = html.get("lang")
+            if lang and "Lang" not in element:
+                element["Lang"] = pydyf.String(lang)
+            scope = html.get("scope")
+            if box.element_tag == "th" and scope in ("col", "row"):
+                element["Scope"] = "/Column" if scope == "col" else "/Row"
+        yield element
+
+
+@contextlib.contextmanager
+def lang_and_scope():
+    """While active, WeasyPrint writes /Lang and /Scope on structure elements."""
+    if _ORIGINAL is None:
+        raise RuntimeError("this WeasyPrint has no pdf.tags._build_box_tree: bcbook needs weasyprint 70.0")
+    tags._build_box_tree = _with_lang
+    try:
+        yield
+    finally:
+        tags._build_box_tree = _ORIGINAL
+
+
+def _reachable(root) -> set[tuple[int, int]]:
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(node)
+            continue
+        if not isinstance(node, pikepdf.Dictionary) or node.get("/Type") not in (None, "/StructElem"):
+            continue
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return seen
+
+
+def artifact_page_furniture(pdf: pikepdf.Pdf) -> int:
+    """Mark unlinked marked content (footers, page numbers) as pagination artifacts; return how many."""
+    root = pdf.Root.StructTreeRoot
+    reachable = _reachable(root.K)
+    nums = root.ParentTree.Nums
+    changed = 0
+    for index in range(0, len(nums), 2):
+        page_index, slots = int(nums[index]), nums[index + 1]
+        if not isinstance(slots, pikepdf.Array) or page_index >= len(pdf.pages):
+            continue
+        orphans = {mcid for mcid, element in enumerate(slots)
+                   if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
+        if orphans:
+            changed += _rewrite_page(pdf, pdf.pages[page_index], orphans)
+            for mcid in orphans:
+                slots[mcid] = pikepdf.Null() if hasattr(pikepdf, "Null") else None
+    return changed
+
+
+def _rewrite_page(pdf: pikepdf.Pdf, page, orphans: set[int]) -> int:
+    instructions, changed = [], 0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary):
+            mcid = operands[1].get("/MCID")
+            if mcid is not None and int(mcid) in orphans:
+                operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+                changed += 1
+        instructions.append((operands, operator))
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    return changed

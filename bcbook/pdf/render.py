@@ -1,0 +1,81 @@
+"""PDF writer: Book(lang) -> three tagged PDF/UA-1 handouts (Letter, A4, large print).
+
+Requires WeasyPrint 70, pikepdf and the fix-ups. Guarantees: any ERROR that
+WeasyPrint logs (a missing lang or alt, an unknown option) fails the build
+with the messages, instead of shipping a file that claims PDF/UA; page
+furniture is marked as artifacts and structure elements carry /Lang; the
+document info and XMP carry title, language, publisher and subject; the
+same Book and time give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+
+import pikepdf
+from weasyprint import HTML
+
+from .. import inline
+from ..model import Book
+from . import document, fixups
+
+VARIANT = "pdf/ua-1"
+FILE_NAMES = {"letter": "{slug}-letter.pdf", "a4": "{slug}-a4.pdf", "large-print": "{slug}-large-print.pdf"}
+
+
+class PdfError(RuntimeError):
+    """WeasyPrint reported an error while making a PDF."""
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def render_edition(book: Book, edition: str, date_time: tuple) -> bytes:
+    """One handout as PDF bytes; raises PdfError on anything WeasyPrint logs as an error."""
+    html = HTML(string=document.html_document(book, edition).decode("utf-8"), base_url=".")
+    collector, logger = _Collect(), logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        with fixups.lang_and_scope():
+            raw = html.write_pdf(pdf_variant=VARIANT, custom_metadata=True)
+    finally:
+        logger.removeHandler(collector)
+    if collector.messages:
+        raise PdfError(f"{book.lang} {edition}: WeasyPrint reported: " + "; ".join(collector.messages))
+    return _post_process(raw, book, date_time)
+
+
+def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
+    stamp = datetime.datetime(*date_time, tzinfo=datetime.timezone.utc)
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        fixups.artifact_page_furniture(pdf)
+        info = pdf.docinfo
+        info["/Title"] = inline.plain_text(book.meta.title.inlines)
+        info["/Author"] = book.meta.publisher
+        info["/Subject"] = inline.plain_text(book.meta.description.inlines)
+        info["/Creator"] = "bcbook"
+        info["/CreationDate"] = info["/ModDate"] = stamp.strftime("D:%Y%m%d%H%M%SZ")
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["dc:title"] = inline.plain_text(book.meta.title.inlines)
+            meta["dc:language"] = [book.lang]
+            meta["dc:publisher"] = [book.meta.publisher]
+            meta["dc:description"] = inline.plain_text(book.meta.description.inlines)
+            meta["xmp:CreateDate"] = meta["xmp:ModifyDate"] = meta["xmp:MetadataDate"] = stamp.isoformat()
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, static_id=False)
+    return out.getvalue()
+
+
+def render(book: Book, date_time: tuple) -> dict[str, bytes]:
+    """Every print edition of one language: {file name: bytes}."""
+    slug = book.meta.slug
+    return {FILE_NAMES[edition].format(slug=slug): render_edition(book, edition, date_time)
+            for edition in document.EDITIONS}
