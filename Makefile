@@ -7,9 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.bcbook-installed
 # Debian packages: Java runs EPUBCheck (tests, `bcbook check`); gettext gives msgmerge (`make update`);
 # librsvg2-bin gives rsvg-convert (`make figures`); poppler-utils and qpdf check PDFs;
-# fonts-noto-core holds the Noto fonts the PDF embeds (checked with fc-list, see below).
+# fonts-noto-core holds the Noto fonts the PDF embeds; WeasyPrint wants HarfBuzz's subsetter.
 DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2-bin \
-                pdftotext:poppler-utils qpdf:qpdf fc-list:fontconfig font:fonts-noto-core
+                pdftotext:poppler-utils qpdf:qpdf fc-list:fontconfig font=NotoSans-Regular:fonts-noto-core \
+                lib=libharfbuzz-subset:libharfbuzz-subset0
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -26,8 +27,12 @@ $(STAMP): pyproject.toml
 # Install the Debian packages that are missing (as root), or say which ones to install.
 system:
 	@missing=""; for need in $(DEBIAN_NEEDS); do \
-	  if [ "$${need%%:*}" = font ]; then fc-list 2>/dev/null | grep -q NotoSans-Regular || missing="$$missing $${need#*:}"; \
-	  else command -v "$${need%%:*}" >/dev/null 2>&1 || missing="$$missing $${need#*:}"; fi; done; \
+	  check="$${need%%:*}"; \
+	  case "$$check" in \
+	    font=*) fc-list 2>/dev/null | grep -q "$${check#font=}" ;; \
+	    lib=*) ldconfig -p 2>/dev/null | grep -q "$${check#lib=}" ;; \
+	    *) command -v "$$check" >/dev/null 2>&1 ;; \
+	  esac || missing="$$missing $${need#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian packages:$$missing"; \

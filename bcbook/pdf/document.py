@@ -19,11 +19,12 @@ from .. import inline, xhtml
 from ..front import label
 from ..model import Book
 from ..xhtml import E
+from .fonts import css_family
 
 EDITIONS = {
-    "letter": {"size": "letter", "body": "11pt", "figure": "8.3in"},
-    "a4": {"size": "A4", "body": "11pt", "figure": "9in"},
-    "large-print": {"size": "letter", "body": "18pt", "figure": "8.2in"},
+    "letter": {"size": "letter", "body": "11pt", "figure": "8.3in", "footer": "9pt"},
+    "a4": {"size": "A4", "body": "11pt", "figure": "9in", "footer": "9pt"},
+    "large-print": {"size": "letter", "body": "18pt", "figure": "8.2in", "footer": "14pt"},
 }
 
 
@@ -60,7 +61,9 @@ def stylesheet(book: Book, edition: str) -> str:
     base = resources.files("bcbook.pdf").joinpath("print.css").read_text(encoding="utf-8")
     title = css_string(inline.plain_text(book.meta.title.inlines))
     values = {"PAGE_SIZE": settings["size"], "BODY_SIZE": settings["body"], "FIGURE_HEIGHT": settings["figure"],
-              "RUNNING_TITLE": title, "PAGE_COUNTER": page_counter_content(book)}
+              "FOOTER_SIZE": settings["footer"],
+              "RUNNING_TITLE": title, "PAGE_COUNTER": page_counter_content(book),
+              "FONT_FAMILY": css_family(book.lang)}
     return re.sub(r"\b(" + "|".join(values) + r")\b", lambda match: values[match.group(1)], base)
 
 

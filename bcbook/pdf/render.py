@@ -19,7 +19,7 @@ from weasyprint import HTML
 
 from .. import inline
 from ..model import Book
-from . import document, fixups
+from . import document, fixups, fonts
 
 VARIANT = "pdf/ua-1"
 FILE_NAMES = {"letter": "{slug}-letter.pdf", "a4": "{slug}-a4.pdf", "large-print": "{slug}-large-print.pdf"}
@@ -76,6 +76,7 @@ def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
 
 def render(book: Book, date_time: tuple) -> dict[str, bytes]:
     """Every print edition of one language: {file name: bytes}."""
+    fonts.check_coverage(book)
     slug = book.meta.slug
     return {FILE_NAMES[edition].format(slug=slug): render_edition(book, edition, date_time)
             for edition in document.EDITIONS}
