@@ -14,7 +14,7 @@ DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all build test check extract update stats figures bench clean distclean system
+.PHONY: all build test check extract update stats figures audio bench clean distclean system
 
 all: build
 
@@ -53,6 +53,11 @@ extract: $(STAMP)
 
 update: system $(STAMP)
 	$(BIN)/bcbook update
+
+# `make audio` speaks every language offline; `make audio TTS=gtts` uses Google voices (network).
+TTS ?=
+audio: system $(STAMP)
+	$(BIN)/bcbook build --format audio $(if $(TTS),--tts $(TTS))
 
 figures: system $(STAMP)
 	$(BIN)/bcbook figures

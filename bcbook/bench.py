@@ -36,7 +36,8 @@ def main(argv=None) -> int:
             timings.setdefault("read + translate (all languages)", []).append(seconds)
             for edition in editions:
                 for name in builder.WRITERS:
-                    _, seconds = _timed(builder.render_all, [edition], [name], Path(out))
+                    context = builder.Context(project, Path(out))
+                    _, seconds = _timed(builder.render_all, [edition], [name], context)
                     timings.setdefault(f"render {name} ({edition.book.lang})", []).append(seconds)
     for stage, values in timings.items():
         print(f"{stage:<40} {statistics.median(values) * 1000:8.1f} ms  (median of {len(values)})")

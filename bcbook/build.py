@@ -16,22 +16,52 @@ from __future__ import annotations
 import datetime
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import epub, reader
+from .audio import render as audio_render
+from .audio.cache import SpeechCache
+from .audio.render import AudioOptions
 from .pdf import render as pdf_render
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
-def _epub(book: Book, date_time: tuple) -> dict[str, bytes]:
+@dataclass
+class Context:
+    """What writers may need beyond the book: where things are, and how to speak."""
+
+    project: "Project"
+    out_dir: Path
+    tts: str | None = None
+    progress: Callable | None = None
+
+    def audio_options(self, book: Book) -> AudioOptions:
+        settings = book.meta.audio
+        engine = self.tts or settings.get("engines", {}).get(book.lang) or settings.get("engine", "auto")
+        cache = SpeechCache(self.out_dir / "cache" / "tts")
+        return AudioOptions(engine, settings.get("words_per_minute", 150), cache, self.project.source,
+                            self.progress)
+
+
+def _epub(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
     return {f"{book.meta.slug}.epub": epub.render(book, date_time)}
 
 
-# format name -> function(Book(lang), time) -> {file name: bytes}
+def _pdf(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
+    return pdf_render.render(book, date_time)
+
+
+def _audio(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
+    return audio_render.render(book, date_time, context.audio_options(book))
+
+
+# format name -> function(Book(lang), time, Context) -> {file name under build/<lang>/: bytes}
 WRITERS = {
     "epub": _epub,
-    "pdf": pdf_render.render,
+    "pdf": _pdf,
+    "audio": _audio,
 }
 
 
@@ -92,14 +122,14 @@ def build_time(book: Book) -> tuple:
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-def render_all(editions: list[Edition], formats: list[str], out_dir: Path) -> dict[Path, bytes]:
+def render_all(editions: list[Edition], formats: list[str], context: Context) -> dict[Path, bytes]:
     """Every output file's bytes, keyed by its final path (nothing written yet)."""
     outputs: dict[Path, bytes] = {}
     for edition in editions:
         book = edition.book
         for name in formats:
-            for file_name, data in WRITERS[name](book, build_time(book)).items():
-                outputs[out_dir / book.lang / file_name] = data
+            for file_name, data in WRITERS[name](book, build_time(book), context).items():
+                outputs[context.out_dir / book.lang / file_name] = data
     return outputs
 
 
@@ -128,7 +158,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
-          strict: bool = False, out_dir: Path | None = None) -> list[Edition]:
+          strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
+          progress: Callable | None = None) -> list[Edition]:
     """Gather, check, render, then write. Returns the editions with their reports."""
     formats = formats or list(WRITERS)
     unknown = [name for name in formats if name not in WRITERS]
@@ -137,7 +168,8 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     editions = gather(project, languages)
     if strict:
         check_strict(editions)
-    outputs = render_all(editions, formats, out_dir or project.build)
+    context = Context(project, out_dir or project.build, tts, progress)
+    outputs = render_all(editions, formats, context)
     for path, data in outputs.items():
         write_atomically(path, data)
     return editions

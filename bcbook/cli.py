@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from . import build as builder
+from .audio.engine import NoVoice, SpeechServiceError
+from .audio.engines import ENGINES
 from .check import CheckUnavailable, check_file
 from .figures.export import export as export_figures
 from .figures.spec import FigureSpecError
@@ -26,14 +28,15 @@ from .lang import catalog_dir_name
 from .reader import SourceError
 
 KNOWN_ERRORS = (SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
-                CheckUnavailable, FigureSpecError, MissingGlyph, PdfError)
+                CheckUnavailable, FigureSpecError, MissingGlyph, PdfError, NoVoice, SpeechServiceError)
 POT = f"locales/{DOMAIN}.pot"
 
 
 def cmd_build(args, out, err) -> int:
     """Build every language and format (or those named) into build/<lang>/."""
     project = builder.Project(args.project)
-    editions = builder.build(project, args.lang, args.format, args.strict, args.out)
+    editions = builder.build(project, args.lang, args.format, args.strict, args.out, tts=args.tts,
+                             progress=Progress(err))
     for edition in editions:
         for problem in edition.report.problems:
             print(f"error: {problem} (English used instead)", file=err)
@@ -42,6 +45,23 @@ def cmd_build(args, out, err) -> int:
         print(f"{edition.book.lang}: built {', '.join(args.format or builder.WRITERS)} "
               f"({report.percent:.0f}% translated{note})", file=out)
     return 0
+
+
+class Progress:
+    """A one-line progress bar on a terminal; a line per quarter otherwise (CI logs)."""
+
+    def __init__(self, stream):
+        self.stream, self.tty = stream, getattr(stream, "isatty", lambda: False)()
+        self.shown: set = set()
+
+    def __call__(self, lang: str, done: int, total: int) -> None:
+        filled = round(30 * done / total)
+        line = f"{lang}: speaking [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} sentences"
+        if self.tty:
+            print(f"\r{line}", end="\n" if done == total else "", file=self.stream, flush=True)
+        elif (quarter := 4 * done // total) not in self.shown:
+            self.shown.add(quarter)
+            print(line, file=self.stream, flush=True)
 
 
 def cmd_extract(args, out, err) -> int:
@@ -135,6 +155,8 @@ def parser() -> argparse.ArgumentParser:
                        help="output format (repeatable; default: all)")
     build.add_argument("--strict", action="store_true", help="fail on any untranslated, fuzzy or unsafe message")
     build.add_argument("--out", type=Path, help="output folder (default: build/)")
+    build.add_argument("--tts", choices=["auto", *ENGINES], help="speech engine for the audio, overriding "
+                       "book.toml (auto: best offline voice; gtts needs the network)")
     _command(commands, "extract", cmd_extract)
     update = _command(commands, "update", cmd_update)
     update.add_argument("--init", metavar="LANG", help="start a new catalog for LANG instead of updating")

@@ -57,11 +57,27 @@ def load(source_dir: Path) -> Settings:
         updated=book["updated"].isoformat(), identifier=book["identifier"],
         languages=tuple(_language(code, text) for code in book["languages"]),
         allowed_link_hosts=tuple(data.get("translation", {}).get("allowed_link_hosts", ())),
+        audio=_audio(data.get("audio", {}), text),
     )
     chapters = tuple(_chapter(entry, text, source_dir) for entry in data.get("chapters", ()))
     if not chapters:
         raise ConfigError(f"source/{BOOK_FILE}: no [[chapters]] listed")
     return Settings(meta, chapters, data.get("epub", {}))
+
+
+def _audio(table: dict, text: str) -> dict:
+    """[audio]: engine (auto, espeak, piper, gtts), words_per_minute, and per-language engines."""
+    engine, rate = table.get("engine", "auto"), table.get("words_per_minute", 150)
+    engines = table.get("engines", {})
+    names = ("auto", "espeak", "piper", "gtts")
+    for key, value in [("engine", engine), *((f"engines.{k}", v) for k, v in engines.items())]:
+        if value not in names:
+            raise ConfigError(f"source/{BOOK_FILE}:{_line_of(key.split('.')[-1], text)}: {key} = {value!r}; "
+                              f"choose one of {', '.join(names)}")
+    if not isinstance(rate, int) or not 80 <= rate <= 250:
+        raise ConfigError(f"source/{BOOK_FILE}:{_line_of('words_per_minute', text)}: words_per_minute must be "
+                          "a whole number from 80 to 250")
+    return {"engine": engine, "words_per_minute": rate, "engines": dict(engines)}
 
 
 def _table(data: dict, name: str, text: str) -> dict:

@@ -169,7 +169,7 @@ class Meta:
     identifier: str
     languages: tuple[str, ...]
     allowed_link_hosts: tuple[str, ...] = ()
-    reviewed: dict[str, str] = field(default_factory=dict)
+    audio: dict = field(default_factory=dict)  # [audio] of book.toml: engine, words_per_minute, engines
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ MESSAGES = {
                 "in your language."),
     "figure-description": ("What the picture shows", "Heading above the written description of a picture."),
     "page-of": ("Page {page} of {pages}", "Footer of each printed page. {page} and {pages} become numbers."),
+    "audio-artist": ("{publisher}. Synthetic voice: {voice}",
+                     "Artist shown by audio players. {voice} names the speech engine and voice, e.g. espeak, en-us."),
     "cover-alt": ("Cover of the book {title}", "{title} is the book's title."),
     "editions": ("This book is also available in: {languages}.",
                  "{languages} is a list of language names, each written in its own language."),

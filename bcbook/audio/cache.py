@@ -1,0 +1,57 @@
+"""Content-addressed cache of synthesized sentences, so a rebuild speaks only what changed.
+
+Requires soundfile (FLAC). Guarantees: the key covers engine, voice,
+settings, language and text (and a format version); entries are written
+atomically (a temporary file renamed), so an interrupted build leaves only
+whole entries and a resumed build picks up where it stopped; `misses`
+counts what had to be synthesized.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import soundfile
+
+from .engine import Speech
+
+FORMAT_VERSION = 1
+
+
+class SpeechCache:
+    def __init__(self, folder: Path):
+        self.folder, self.hits, self.misses = folder, 0, 0
+
+    @staticmethod
+    def key(engine: str, voice: str, settings: dict, lang: str, text: str) -> str:
+        fields = {"v": FORMAT_VERSION, "engine": engine, "voice": voice, "settings": settings, "lang": lang,
+                  "text": text}
+        return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.flac"
+
+    def get(self, key: str) -> Speech | None:
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        samples, rate = soundfile.read(path, dtype="float32")
+        self.hits += 1
+        return Speech(samples, rate)
+
+    def put(self, key: str, speech: Speech) -> None:
+        self.misses += 1
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        buffer = io.BytesIO()
+        soundfile.write(buffer, np.clip(speech.samples, -1, 1), speech.rate, format="FLAC", subtype="PCM_16")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(buffer.getvalue())
+        os.replace(temporary, path)

@@ -1,0 +1,27 @@
+"""The speech-engine interface every engine implements, and the errors they raise.
+
+Requires numpy. Guarantees: an engine has `name`, `voice_for(lang)` (which
+raises NoVoice rather than choosing another language's voice),
+`available(lang)` and `synthesize(text, lang, voice, words_per_minute)`
+returning Speech: float32 mono samples in -1..1 and their sample rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+class NoVoice(RuntimeError):
+    """The chosen engine has no voice for this language."""
+
+
+class SpeechServiceError(RuntimeError):
+    """An online speech service failed after every retry."""
+
+
+@dataclass
+class Speech:
+    samples: np.ndarray
+    rate: int

@@ -1,0 +1,100 @@
+"""Mastering: sentences -> one 44.1 kHz mono chapter with exact timings, -19 LUFS, true peak under -1.5 dBTP.
+
+Requires numpy, scipy, pyloudnorm and lameenc. Guarantees: each sentence
+is trimmed of silence, resampled to RATE and placed with fixed pauses after
+a room-tone lead-in, and its start and end are known to the sample; the
+chapter is gain-adjusted to TARGET_LUFS and held under CEILING_DB by a
+look-ahead limiter (not gain alone); it is encoded once, as constant
+bit-rate MP3; decoders play it ENCODER_DELAY samples late, which the
+transcripts add to every time. The room tone is seeded, so output is stable.
+"""
+
+from __future__ import annotations
+
+import math
+
+import lameenc
+import numpy as np
+import pyloudnorm
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
+from scipy.signal import resample_poly
+
+from .engine import Speech
+
+RATE = 44100
+TARGET_LUFS = -19.0
+CEILING_DB = -2.6          # sample-peak ceiling; leaves room for MP3 overshoot under -1.5 dBTP
+LEAD_IN, TAIL = 0.75, 2.0  # seconds of room tone
+ROOM_TONE_DB = -72.0
+BITRATE_KBPS = 96          # constant bit rate, mono
+ENCODER_DELAY = 1105       # samples LAME puts before the audio (lameenc writes no gapless tag), measured
+
+
+def trim(samples: np.ndarray, rate: int, threshold: float = 0.006, keep: float = 0.01) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(samples) > threshold)
+    if loud.size == 0:
+        return samples[:0]
+    margin = int(keep * rate)
+    return samples[max(0, loud[0] - margin): loud[-1] + margin + 1]
+
+
+def to_rate(speech: Speech) -> np.ndarray:
+    if speech.rate == RATE:
+        return speech.samples.astype(np.float32)
+    divisor = math.gcd(RATE, speech.rate)
+    return resample_poly(speech.samples, RATE // divisor, speech.rate // divisor).astype(np.float32)
+
+
+def assemble(sentences: list[tuple[Speech, float]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Concatenate (speech, pause after) into one track; return it and each sentence's (start, end) sample."""
+    pieces, timings, position = [np.zeros(int(LEAD_IN * RATE), np.float32)], [], int(LEAD_IN * RATE)
+    for speech, pause in sentences:
+        voiced = to_rate(Speech(trim(speech.samples, speech.rate), speech.rate))
+        timings.append((position, position + len(voiced)))
+        gap = np.zeros(int(round(pause * RATE)), np.float32)
+        pieces += [voiced, gap]
+        position += len(voiced) + len(gap)
+    pieces.append(np.zeros(int(TAIL * RATE), np.float32))
+    track = np.concatenate(pieces)
+    noise = np.random.default_rng(20231221).normal(0, 10 ** (ROOM_TONE_DB / 20), len(track)).astype(np.float32)
+    return track + noise, timings
+
+
+def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0.02) -> np.ndarray:
+    """A look-ahead peak limiter: smooth gain reduction wherever a peak would pass the ceiling."""
+    ceiling = 10 ** (ceiling_db / 20)
+    width = max(1, int(window * RATE))
+    needed = np.minimum(1.0, ceiling / np.maximum(np.abs(samples), 1e-9))
+    gain = uniform_filter1d(minimum_filter1d(needed, size=2 * width + 1), size=width + 1)
+    return (samples * np.minimum(gain, needed)).astype(np.float32)
+
+
+def loudness(samples: np.ndarray) -> float:
+    return float(pyloudnorm.Meter(RATE).integrated_loudness(samples.astype(np.float64)))
+
+
+def true_peak_db(samples: np.ndarray, rate: int = RATE) -> float:
+    """4x-oversampled peak (an ITU-R BS.1770 style true-peak estimate), in dBTP."""
+    upsampled = resample_poly(samples.astype(np.float64), 4, 1)
+    return 20 * math.log10(max(float(np.max(np.abs(upsampled))), 1e-12))
+
+
+def master(samples: np.ndarray) -> np.ndarray:
+    """Gain to TARGET_LUFS, then limit; repeated (at most 4 times) because limiting lowers loudness a little."""
+    for _ in range(4):
+        current = loudness(samples)
+        if math.isinf(current) or abs(current - TARGET_LUFS) < 0.15:
+            return samples
+        samples = limit(samples * np.float32(10 ** ((TARGET_LUFS - current) / 20)))
+    return samples
+
+
+def encode_mp3(samples: np.ndarray) -> bytes:
+    """Encode once: constant bit-rate MP3 (LAME). Decoders start the audio ENCODER_DELAY samples late."""
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(BITRATE_KBPS)
+    encoder.set_in_sample_rate(RATE)
+    encoder.set_channels(1)
+    encoder.set_quality(5)
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    return bytes(encoder.encode(pcm) + encoder.flush())

@@ -1,0 +1,168 @@
+"""Audio writer: Book(lang) -> audio/NN-<chapter>.mp3 + .vtt, playlist.m3u8 and one book MP3 with chapters.
+
+Requires the narration script, an engine, the cache, mastering, mutagen
+(ID3v2.4) and rsvg-convert (cover art from the cover SVG). Guarantees: a
+sentence is synthesized only when the cache lacks it; each chapter is
+mastered and encoded once; tags carry title, artist (publisher and the
+synthetic voice, engine and voice named), album, track n/N, language,
+cover art and the full text; every WebVTT cue is a sentence, in order,
+inside the file's duration; the single-file book has CHAP/CTOC frames.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+import numpy as np
+from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags
+
+from .. import front, inline
+from ..model import Book
+from . import master
+from .cache import SpeechCache
+from .engines import choose
+from .script import ChapterScript, Lexicon, script
+
+ISO_639_2 = {"en": "eng", "es": "spa", "zh": "zho", "vi": "vie", "ar": "ara", "fr": "fra", "pt": "por", "ko": "kor",
+             "ru": "rus", "ht": "hat", "tl": "tgl", "fil": "fil"}
+
+
+@dataclass
+class AudioOptions:
+    """How to speak: the engine ("auto" or a registry name), speaking rate, cache, lexicon folder, progress."""
+
+    engine: str
+    words_per_minute: int
+    cache: SpeechCache
+    lexicon_dir: object
+    progress: object = None
+    spoken: list = field(default_factory=list)
+
+
+@dataclass
+class _Chapter:
+    script: ChapterScript
+    samples: np.ndarray
+    timings: list
+
+
+def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, bytes]:
+    engine = choose(options.engine, book.lang)
+    voice = engine.voice_for(book.lang)
+    chapters = script(book, Lexicon.load(options.lexicon_dir, book.lang))
+    total = sum(len(chapter.utterances) for chapter in chapters)
+    done, mastered = 0, []
+    for chapter in chapters:
+        sentences = []
+        for utterance in chapter.utterances:
+            sentences.append((_speak(engine, voice, book.lang, utterance.speech, options), utterance.pause))
+            done += 1
+            if options.progress:
+                options.progress(book.lang, done, total)
+        track, timings = master.assemble(sentences)
+        mastered.append(_Chapter(chapter, master.master(track), timings))
+    return _files(book, mastered, f"{engine.name}, {voice}")
+
+
+def _speak(engine, voice: str, lang: str, text: str, options: AudioOptions):
+    settings = {"words_per_minute": options.words_per_minute}
+    key = SpeechCache.key(engine.name, voice, settings, lang, text)
+    cached = options.cache.get(key)
+    if cached is not None:
+        return cached
+    speech = engine.synthesize(text, lang, voice, options.words_per_minute)
+    options.cache.put(key, speech)
+    options.spoken.append(text)
+    return speech
+
+
+def _files(book: Book, chapters: list[_Chapter], voice: str) -> dict[str, bytes]:
+    cover = cover_png(book)
+    artist = inline.plain_text(book.labels["audio-artist"].inlines).format_map(
+        {"publisher": book.meta.publisher, "voice": voice})
+    files, playlist = {}, ["#EXTM3U", f"#PLAYLIST:{_one_line(inline.plain_text(book.meta.title.inlines))}"]
+    for chapter in chapters:
+        name = f"{chapter.script.number:02d}-{chapter.script.id}"
+        mp3 = master.encode_mp3(chapter.samples)
+        files[f"audio/{name}.mp3"] = tag(mp3, book, chapter, len(chapters), artist, cover)
+        files[f"audio/{name}.vtt"] = webvtt(chapter).encode("utf-8")
+        playlist += [f"#EXTINF:{round(len(chapter.samples) / master.RATE)},{_one_line(chapter.script.title)}",
+                     f"{name}.mp3"]
+    files["audio/playlist.m3u8"] = ("\n".join(playlist) + "\n").encode("utf-8")
+    files[f"audio/{book.meta.slug}.mp3"] = whole_book(book, chapters, artist, cover)
+    return files
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def cover_png(book: Book) -> bytes:
+    converter = shutil.which("rsvg-convert")
+    if converter is None:
+        raise FileNotFoundError("rsvg-convert not found (cover art): run `make` as root, or install librsvg2-bin")
+    return subprocess.run([converter, "--width", "600", "--format", "png"], input=front.cover_svg(book),
+                          capture_output=True, check=True).stdout
+
+
+def _common_tags(book: Book, artist: str, cover: bytes) -> ID3:
+    tags = ID3()
+    tags.add(TPE1(encoding=3, text=artist))
+    tags.add(TALB(encoding=3, text=inline.plain_text(book.meta.title.inlines)))
+    tags.add(TLAN(encoding=3, text=ISO_639_2.get(book.lang.split("-")[0], "und")))
+    tags.add(TCON(encoding=3, text="Audiobook"))
+    tags.add(APIC(encoding=3, mime="image/png", type=3, desc="Cover", data=cover))
+    return tags
+
+
+def _save(mp3: bytes, tags: ID3) -> bytes:
+    buffer = io.BytesIO(mp3)
+    tags.save(buffer, v2_version=4)
+    return buffer.getvalue()
+
+
+def tag(mp3: bytes, book: Book, chapter: _Chapter, count: int, artist: str, cover: bytes) -> bytes:
+    tags = _common_tags(book, artist, cover)
+    tags.add(TIT2(encoding=3, text=chapter.script.title))
+    tags.add(TRCK(encoding=3, text=f"{chapter.script.number}/{count}"))
+    lyrics = "\n".join(utterance.text for utterance in chapter.script.utterances)
+    tags.add(USLT(encoding=3, lang=ISO_639_2.get(book.lang.split("-")[0], "und"), desc="", text=lyrics))
+    return _save(mp3, tags)
+
+
+def _clock(samples: int) -> str:
+    millis = round(samples * 1000 / master.RATE)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def webvtt(chapter: _Chapter) -> str:
+    """One cue per sentence, escaped as WebVTT text."""
+    lines = ["WEBVTT", ""]
+    for number, (utterance, (start, end)) in enumerate(zip(chapter.script.utterances, chapter.timings), start=1):
+        text = utterance.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        delay = master.ENCODER_DELAY
+        lines += [str(number), f"{_clock(start + delay)} --> {_clock(end + delay)}", text, ""]
+    return "\n".join(lines)
+
+
+def whole_book(book: Book, chapters: list[_Chapter], artist: str, cover: bytes) -> bytes:
+    """All chapters in one MP3 (encoded once), with CHAP frames and a CTOC table of contents."""
+    tags = _common_tags(book, artist, cover)
+    tags.add(TIT2(encoding=3, text=inline.plain_text(book.meta.title.inlines)))
+    start, ids = 0, []
+    for chapter in chapters:
+        length = len(chapter.samples)
+        element = f"chp{chapter.script.number:02d}"
+        tags.add(CHAP(element_id=element, start_time=round(start * 1000 / master.RATE),
+                      end_time=round((start + length) * 1000 / master.RATE),
+                      sub_frames=[TIT2(encoding=3, text=chapter.script.title)]))
+        ids.append(element)
+        start += length
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+                  sub_frames=[TIT2(encoding=3, text=front.label(book, "contents"))]))
+    return _save(master.encode_mp3(np.concatenate([chapter.samples for chapter in chapters])), tags)
