@@ -45,7 +45,8 @@ class SpeechCache:
         self.hits += 1
         return Speech(samples, rate)
 
-    def put(self, key: str, speech: Speech) -> None:
+    def put(self, key: str, speech: Speech) -> Speech:
+        """Store `speech`; return it as stored (16-bit), so first and later builds use the same samples."""
         self.misses += 1
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,3 +56,5 @@ class SpeechCache:
         with os.fdopen(handle, "wb") as stream:
             stream.write(buffer.getvalue())
         os.replace(temporary, path)
+        samples, rate = soundfile.read(io.BytesIO(buffer.getvalue()), dtype="float32")
+        return Speech(samples, rate)

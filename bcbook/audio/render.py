@@ -73,10 +73,9 @@ def _speak(engine, voice: str, lang: str, text: str, options: AudioOptions):
     cached = options.cache.get(key)
     if cached is not None:
         return cached
-    speech = engine.synthesize(text, lang, voice, options.words_per_minute)
-    options.cache.put(key, speech)
+    stored = options.cache.put(key, engine.synthesize(text, lang, voice, options.words_per_minute))
     options.spoken.append(text)
-    return speech
+    return stored
 
 
 def _files(book: Book, chapters: list[_Chapter], voice: str) -> dict[str, bytes]:
