@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.bcbook-installed
 # librsvg2-bin gives rsvg-convert (`make figures`); poppler-utils and qpdf check PDFs;
 # fonts-noto-core holds the Noto fonts the PDF embeds; WeasyPrint wants HarfBuzz's subsetter.
 DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2-bin \
-                pdftotext:poppler-utils qpdf:qpdf fc-list:fontconfig font=NotoSans-Regular:fonts-noto-core \
+                pdftotext:poppler-utils qpdf:qpdf fc-list:fontconfig font=NotoSans-Regular:fonts-noto-core font=NotoSansCJK:fonts-noto-cjk \
                 lib=libharfbuzz-subset:libharfbuzz-subset0
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1

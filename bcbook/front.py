@@ -43,16 +43,19 @@ def cover_svg(book: Book) -> bytes:
         svg.set(key, value)
     etree.SubElement(svg, f"{{{SVG_NS}}}title", id="cover-title").text = label(book, "cover-alt")
     etree.SubElement(svg, f"{{{SVG_NS}}}rect", width="600", height="900", fill=_COVER_PAPER)
-    etree.SubElement(svg, f"{{{SVG_NS}}}rect", x="60", y="150", width="120", height="12", fill=_COVER_ACCENT)
-    y = _text_lines(svg, wrap(title, 16), 250, 64, "bold")
-    _text_lines(svg, wrap(subtitle, 30), y + 40, 32, "normal")
-    _text_lines(svg, [book.meta.publisher], 830, 24, "normal")
+    rtl = book.direction == "rtl"
+    etree.SubElement(svg, f"{{{SVG_NS}}}rect", x="420" if rtl else "60", y="150", width="120", height="12",
+                     fill=_COVER_ACCENT)
+    y = _text_lines(svg, wrap(title, 16), 250, 64, "bold", rtl)
+    _text_lines(svg, wrap(subtitle, 30), y + 40, 32, "normal", rtl)
+    _text_lines(svg, [book.meta.publisher], 830, 24, "normal", rtl)
     return etree.tostring(svg, xml_declaration=True, encoding="utf-8")
 
 
-def _text_lines(svg, lines: list[str], y: int, size: int, weight: str) -> int:
+def _text_lines(svg, lines: list[str], y: int, size: int, weight: str, rtl: bool = False) -> int:
     for line in lines:
-        text = etree.SubElement(svg, f"{{{SVG_NS}}}text", x="60", y=str(y), fill=_COVER_INK)
+        text = etree.SubElement(svg, f"{{{SVG_NS}}}text", x="540" if rtl else "60", y=str(y), fill=_COVER_INK)
+        text.set("text-anchor", "end" if rtl else "start")
         text.set("font-family", "sans-serif")
         text.set("font-size", str(size))
         text.set("font-weight", weight)

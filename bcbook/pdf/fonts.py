@@ -20,8 +20,14 @@ from .. import inline
 from ..model import Book, book_phrases
 
 # language (or its first part) -> font families, in order; "default" for everything else.
-FONT_STACKS = {"default": ("Noto Sans",)}
-PACKAGES = {"Noto Sans": "fonts-noto-core"}
+FONT_STACKS = {
+    "default": ("Noto Sans",),
+    "zh-Hans": ("Noto Sans CJK SC", "Noto Sans"),
+    "zh": ("Noto Sans CJK SC", "Noto Sans"),
+    "ar": ("Noto Naskh Arabic", "Noto Sans"),
+}
+PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Naskh Arabic": "fonts-noto-core",
+            "Noto Sans CJK SC": "fonts-noto-cjk"}
 
 
 class MissingGlyph(RuntimeError):
