@@ -58,8 +58,8 @@ class Lexicon:
             pattern = (rf"\b({'|'.join(map(re.escape, self.stage_words))})\s+"
                        rf"({'|'.join(sorted(map(re.escape, self.numerals), key=len, reverse=True))})([ABC]?)\b")
             text = re.sub(pattern, lambda m: f"{m[1]} {self.numerals[m[2]]} {m[3]}".rstrip(), text)
-        for written, spoken in self.words.items():
-            text = re.sub(rf"(?<![\w/]){re.escape(written)}(?![\w/])", spoken, text)
+        for written, spoken in self.words.items():  # ASCII boundaries, so CJK text around a word still matches
+            text = re.sub(rf"(?<![A-Za-z0-9_/]){re.escape(written)}(?![A-Za-z0-9_/])", spoken, text)
         return text
 
 

@@ -20,11 +20,12 @@ from .. import inline
 from ..model import Book, book_phrases
 
 # language (or its first part) -> font families, in order; "default" for everything else.
+# Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
 FONT_STACKS = {
-    "default": ("Noto Sans",),
-    "zh-Hans": ("Noto Sans CJK SC", "Noto Sans"),
-    "zh": ("Noto Sans CJK SC", "Noto Sans"),
-    "ar": ("Noto Naskh Arabic", "Noto Sans"),
+    "default": ("Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"),
+    "zh-Hans": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
+    "zh": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
+    "ar": ("Noto Naskh Arabic", "Noto Sans", "Noto Sans CJK SC"),
 }
 PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Naskh Arabic": "fonts-noto-core",
             "Noto Sans CJK SC": "fonts-noto-cjk"}
