@@ -12,6 +12,7 @@ from __future__ import annotations
 from lxml import etree
 
 from . import inline
+from .lang import css_family
 from .wrapping import wrap
 from .model import Book, Chapter
 from .xhtml import EPUB_TYPE, E, document, phrase_element
@@ -46,17 +47,18 @@ def cover_svg(book: Book) -> bytes:
     rtl = book.direction == "rtl"
     etree.SubElement(svg, f"{{{SVG_NS}}}rect", x="420" if rtl else "60", y="150", width="120", height="12",
                      fill=_COVER_ACCENT)
-    y = _text_lines(svg, wrap(title, 16), 250, 64, "bold", rtl)
-    _text_lines(svg, wrap(subtitle, 30), y + 40, 32, "normal", rtl)
-    _text_lines(svg, [book.meta.publisher], 830, 24, "normal", rtl)
+    family = css_family(book.lang)
+    y = _text_lines(svg, wrap(title, 16), 250, 64, "bold", rtl, family)
+    _text_lines(svg, wrap(subtitle, 30), y + 40, 32, "normal", rtl, family)
+    _text_lines(svg, [book.meta.publisher], 830, 24, "normal", rtl, family)
     return etree.tostring(svg, xml_declaration=True, encoding="utf-8")
 
 
-def _text_lines(svg, lines: list[str], y: int, size: int, weight: str, rtl: bool = False) -> int:
+def _text_lines(svg, lines: list[str], y: int, size: int, weight: str, rtl: bool, family: str) -> int:
     for line in lines:
         text = etree.SubElement(svg, f"{{{SVG_NS}}}text", x="540" if rtl else "60", y=str(y), fill=_COVER_INK)
         text.set("text-anchor", "end" if rtl else "start")
-        text.set("font-family", "sans-serif")
+        text.set("font-family", family)
         text.set("font-size", str(size))
         text.set("font-weight", weight)
         text.text = line

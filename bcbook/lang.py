@@ -3,7 +3,8 @@
 Requires Babel. Guarantees: one place decides how a BCP 47 code from
 book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
 such as en-XA fall back to their base language) and to a folder name
-under locales/ ("zh_Hans"); an unknown code raises UnknownLocaleError.
+under locales/ ("zh_Hans"), and to the fonts that draw its script
+(FONT_STACKS); an unknown code raises UnknownLocaleError.
 """
 
 from __future__ import annotations
@@ -12,7 +13,24 @@ from babel import Locale, UnknownLocaleError
 
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
-__all__ = ["UnknownLocaleError", "catalog_dir_name", "locale_of", "native_name"]
+__all__ = ["UnknownLocaleError", "catalog_dir_name", "css_family", "locale_of", "native_name", "stack_for"]
+
+# Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
+FONT_STACKS = {
+    "default": ("Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"),
+    "zh-Hans": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
+    "zh": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
+    "ar": ("Noto Naskh Arabic", "Noto Sans", "Noto Sans CJK SC"),
+}
+
+
+def stack_for(lang: str) -> tuple[str, ...]:
+    """The font families for a language, in order (print embeds them; the EPUB and SVG name them)."""
+    return FONT_STACKS.get(lang) or FONT_STACKS.get(lang.split("-")[0]) or FONT_STACKS["default"]
+
+
+def css_family(lang: str) -> str:
+    return ", ".join(f'"{family}"' for family in stack_for(lang)) + ", sans-serif"
 
 
 def locale_of(lang: str) -> Locale:

@@ -4,7 +4,9 @@ Requires lxml. Guarantees: ids are derived from the figure id (several
 figures can share one XHTML document); the output has no random ids and
 no timestamps; with direction "rtl" the artwork is mirrored as a whole and
 every label is placed at the mirrored point with its anchor swapped, so
-the words read right to left and are never drawn mirrored.
+the words read right to left and are never drawn mirrored. Anchors are
+absolute (the SVG keeps direction ltr; bidi orders the letters inside
+each label), so no renderer swaps them a second time.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ def _fmt(value) -> str:
 class Canvas:
     """Collects shapes and labels for one figure of `width` x `height` user units."""
 
-    def __init__(self, figure_id: str, width: int, height: int, direction: str = "ltr"):
+    def __init__(self, figure_id: str, width: int, height: int, direction: str = "ltr",
+                 font_family: str = "sans-serif"):
         self.id, self.width, self.height, self.rtl = figure_id, width, height, direction == "rtl"
         self.root = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
         self.defs = self.sub(self.root, "defs")
@@ -34,7 +37,7 @@ class Canvas:
         if self.rtl:
             self.art.set("transform", f"matrix(-1 0 0 1 {width} 0)")
         self.labels = self.sub(self.root, "g", id=f"{figure_id}-labels")
-        self.labels.set("font-family", "sans-serif")
+        self.labels.set("font-family", font_family)
         self._patterns()
 
     @staticmethod
@@ -107,7 +110,7 @@ class Canvas:
         root = self.root
         for key, value in {"viewBox": f"0 0 {self.width} {self.height}", "role": "img",
                            "aria-labelledby": f"{self.id}-title", "aria-describedby": f"{self.id}-desc",
-                           "class": "figure-art", "direction": "rtl" if self.rtl else "ltr"}.items():
+                           "class": "figure-art"}.items():
             root.set(key, value)
         root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
         desc = etree.Element(f"{{{SVG_NS}}}desc", id=f"{self.id}-desc")

@@ -9,6 +9,7 @@ from the figure id, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
+from ..lang import css_family
 from . import anatomy, palette
 from .anatomy import CX, SIDE_Y, front_view
 from .draw import Canvas
@@ -20,7 +21,7 @@ RIGHT, LEFT = 560, 180  # label columns either side of the front view
 
 def render(panel, labels: dict[str, str], lang: str, direction: str, title: str, description: str):
     """The complete SVG element for one panel."""
-    canvas = Canvas(f"fig-{panel.id}", WIDTH, HEIGHT, direction)
+    canvas = Canvas(f"fig-{panel.id}", WIDTH, HEIGHT, direction, css_family(lang))
     canvas.sub(canvas.art, "rect", width=WIDTH, height=HEIGHT, fill=palette.PAPER)
     front_view(canvas, panel)
     side_view(canvas, panel)

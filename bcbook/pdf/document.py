@@ -19,7 +19,7 @@ from .. import inline, xhtml
 from ..front import label
 from ..model import Book
 from ..xhtml import E
-from .fonts import css_family
+from ..lang import css_family
 
 EDITIONS = {
     "letter": {"size": "letter", "body": "11pt", "figure": "8.3in", "footer": "9pt"},

@@ -4,6 +4,9 @@ Requires WeasyPrint 70 (pinned: `lang_and_scope` wraps its private
 `weasyprint.pdf.tags._build_box_tree`) and pikepdf. Guarantees:
 - inside `lang_and_scope()`, every structure element whose HTML element has
   a `lang` attribute gets /Lang, and every <th scope> gets /Scope;
+- `repair_to_unicode(pdf)` gives glyphs that WeasyPrint mapped to nothing
+  (for example the dotted circle HarfBuzz draws for a lone Arabic mark) the
+  code point their glyph name says, so no ToUnicode CMap has an empty entry;
 - `artifact_page_furniture(pdf)` turns the marked content of running
   footers and page numbers (tagged by WeasyPrint but linked to nothing in
   the structure tree) into /Artifact /Pagination, and empties their
@@ -13,8 +16,11 @@ Requires WeasyPrint 70 (pinned: `lang_and_scope` wraps its private
 from __future__ import annotations
 
 import contextlib
+import io
+import re
 
 import pikepdf
+from fontTools.ttLib import TTFont
 import pydyf
 from weasyprint.pdf import tags
 
@@ -97,3 +103,47 @@ def _rewrite_page(pdf: pikepdf.Pdf, page, orphans: set[int]) -> int:
         instructions.append((operands, operator))
     page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
     return changed
+
+
+_EMPTY = re.compile(rb"^<([0-9a-fA-F]+)>\s*<>\s*$", re.M)
+
+
+def repair_to_unicode(pdf: pikepdf.Pdf) -> int:
+    """Fill empty ToUnicode entries from the embedded font's glyph names (uniXXXX); drop the rest."""
+    repaired = 0
+    for font in pdf.objects:
+        if not isinstance(font, pikepdf.Dictionary) or "/ToUnicode" not in font or "/DescendantFonts" not in font:
+            continue
+        data = font.ToUnicode.read_bytes()
+        if not _EMPTY.search(data):
+            continue
+        names = _glyph_names(font)
+        data = _EMPTY.sub(lambda match: _entry(match, names), data)
+        data = _recount(data)
+        font.ToUnicode = pdf.make_stream(data)
+        repaired += 1
+    return repaired
+
+
+def _glyph_names(font) -> list[str]:
+    program = font.DescendantFonts[0].FontDescriptor.get("/FontFile2")
+    if program is None:
+        return []
+    with TTFont(io.BytesIO(program.read_bytes())) as parsed:
+        return parsed.getGlyphOrder()
+
+
+def _entry(match, names: list[str]) -> bytes:
+    gid = int(match.group(1), 16)
+    name = names[gid] if gid < len(names) else ""
+    if re.fullmatch(r"uni[0-9A-F]{4}", name):
+        return b"<" + match.group(1) + b"> <" + name[3:].encode() + b">"
+    return b""
+
+
+def _recount(data: bytes) -> bytes:
+    """Rewrite each "N beginbfchar" count to the entries that remain."""
+    def count(block):
+        entries = len(re.findall(rb"^<[0-9a-fA-F]+>\s*<[0-9a-fA-F]+>\s*$", block.group(2), re.M))
+        return str(entries).encode() + b" beginbfchar" + block.group(2) + b"endbfchar"
+    return re.sub(rb"(\d+) beginbfchar(.*?)endbfchar", count, data, flags=re.S)

@@ -17,30 +17,17 @@ import subprocess
 from fontTools.ttLib import TTFont, TTLibError
 
 from .. import inline
+from ..lang import stack_for
 from ..model import Book, book_phrases
 
 # language (or its first part) -> font families, in order; "default" for everything else.
-# Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
-FONT_STACKS = {
-    "default": ("Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"),
-    "zh-Hans": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
-    "zh": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
-    "ar": ("Noto Naskh Arabic", "Noto Sans", "Noto Sans CJK SC"),
-}
+# font family -> the Debian package that installs it (named in the error when it is missing)
 PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Naskh Arabic": "fonts-noto-core",
             "Noto Sans CJK SC": "fonts-noto-cjk"}
 
 
 class MissingGlyph(RuntimeError):
     """A character of the book has no glyph in the language's fonts."""
-
-
-def stack_for(lang: str) -> tuple[str, ...]:
-    return FONT_STACKS.get(lang) or FONT_STACKS.get(lang.split("-")[0]) or FONT_STACKS["default"]
-
-
-def css_family(lang: str) -> str:
-    return ", ".join(f'"{family}"' for family in stack_for(lang)) + ", sans-serif"
 
 
 @functools.lru_cache(maxsize=None)

@@ -57,6 +57,7 @@ def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
     stamp = datetime.datetime(*date_time, tzinfo=datetime.timezone.utc)
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         fixups.artifact_page_furniture(pdf)
+        fixups.repair_to_unicode(pdf)
         info = pdf.docinfo
         info["/Title"] = inline.plain_text(book.meta.title.inlines)
         info["/Author"] = book.meta.publisher
