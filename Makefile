@@ -40,7 +40,7 @@ system:
 	  else echo "bcbook: please install these Debian packages (as root):$$missing" >&2; fi; fi
 
 build: system $(STAMP)
-	$(BIN)/bcbook build
+	$(BIN)/bcbook build --strict
 
 test: system $(STAMP)
 	$(BIN)/python -m pytest

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PSEUDO = "en-XA"
+LANGUAGES = ["en", "es", "zh-Hans", "vi", "ar"]  # the published editions (source/book.toml)
 
 
 def pytest_addoption(parser):

@@ -17,7 +17,7 @@ from bcbook.audio.engine import NoVoice
 from bcbook.audio.engines import choose
 from bcbook.audio.espeak import EspeakEngine
 from bcbook.audio.script import Lexicon, script, split_sentences
-from conftest import ROOT
+from conftest import LANGUAGES, ROOT
 
 CHAPTERS = 8
 
@@ -91,7 +91,7 @@ def _cbr(path: Path) -> set[int]:
     return rates
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_chapters_measure_right(build_dir, lang):
     files = chapter_files(build_dir, lang)
     assert len(files) == CHAPTERS
@@ -105,7 +105,7 @@ def test_chapters_measure_right(build_dir, lang):
         assert abs(len(samples) / rate - MP3(path).info.length) < 0.1
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_transcripts_fit_their_audio(build_dir, lang):
     for path in chapter_files(build_dir, lang):
         duration = MP3(path).info.length

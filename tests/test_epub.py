@@ -7,14 +7,14 @@ import zipfile
 import pytest
 
 from bcbook.check import check_epub
-from conftest import epub_documents, epub_file
+from conftest import LANGUAGES, epub_documents, epub_file
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_epubcheck_reports_nothing(built_book, lang):
     result = check_epub(built_book[lang])
     assert result.messages == []
@@ -36,7 +36,7 @@ def _opf(path):
     return epub_file(path, "EPUB/content.opf")
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_package_metadata(built_book, lang):
     opf = _opf(built_book[lang])
     assert opf.get(XML_LANG) == lang
@@ -71,11 +71,14 @@ def test_nav_has_toc_and_landmarks(built_book, lang):
     assert not nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_document_has_language_and_direction(built_book, lang):
+    direction = "rtl" if lang == "ar" else "ltr"
     for name, root in epub_documents(built_book[lang]).items():
-        assert (root.get("lang"), root.get(XML_LANG), root.get("dir")) == (lang, lang, "ltr"), name
-        assert root.find("x:body", NS).get("dir") == "ltr", name
+        assert (root.get("lang"), root.get(XML_LANG), root.get("dir")) == (lang, lang, direction), name
+        assert root.find("x:body", NS).get("dir") == direction, name
+    spine = epub_file(built_book[lang], "EPUB/content.opf").find("opf:spine", NS)
+    assert spine.get("page-progression-direction") == ("rtl" if lang == "ar" else None)
 
 
 def test_chapters_glossary_and_colophon_semantics(built_book):
@@ -88,6 +91,12 @@ def test_chapters_glossary_and_colophon_semantics(built_book):
     assert chapter.get("role") == "doc-chapter"
     glossary = documents["EPUB/glossary.xhtml"]
     assert len(glossary.xpath("//x:dl/x:dt/x:dfn", namespaces=NS)) == len(glossary.xpath("//x:dd", namespaces=NS)) > 10
+
+
+def test_arabic_cover_is_right_aligned(built_book):
+    with zipfile.ZipFile(built_book["ar"]) as archive:
+        cover = archive.read("EPUB/images/cover.svg").decode()
+    assert "سرطان الثدي" in cover and 'text-anchor="end"' in cover and 'text-anchor="start"' not in cover
 
 
 def test_cover_carries_the_translated_title(built_book):
@@ -103,9 +112,10 @@ def test_colophon_says_the_spanish_translation_is_a_draft(built_book):
     text = " ".join(colophon.itertext())
     assert "Esta traducción es un borrador" in text
     assert "Actualizado el 21 de diciembre de 2023" in text
-    assert "Este libro también está disponible en: English." in text
+    assert "Este libro también está disponible en: English, 中文 (简体), Tiếng Việt, العربية." in text
     english = " ".join(epub_file(built_book["en"], "EPUB/about-this-book.xhtml").itertext())
-    assert "draft" not in english and "This book is also available in: Español." in english
+    assert "draft" not in english
+    assert "This book is also available in: Español, 中文 (简体), Tiếng Việt, العربية." in english
 
 
 def test_stylesheet_respects_reader_settings(built_book):

@@ -70,3 +70,15 @@ def test_reply_without_audio_is_an_error(local):
 def test_language_without_voice_is_refused():
     with pytest.raises(NoVoice, match="'xx'"):
         GttsEngine().voice_for("xx")
+
+
+def test_new_editions_use_their_google_voices(local):
+    sentences = {"zh-Hans": "浸润性乳腺癌。", "vi": "Ung thư vú xâm lấn.", "ar": "سرطان الثدي الغازي."}
+    with local() as fake:
+        tts = engine()
+        voices = {lang: tts.voice_for(lang) for lang in sentences}
+        for lang, text in sentences.items():
+            assert len(tts.synthesize(text, lang, voices[lang], 150).samples) > 0
+    assert voices == {"zh-Hans": "zh-CN", "vi": "vi", "ar": "ar"}
+    assert fake.texts() == list(sentences.values())
+    assert [body.count(voice) > 0 for body, voice in zip(fake.bodies, ("zh-CN", "vi", "ar"))] == [True] * 3

@@ -15,6 +15,7 @@ from bcbook import build as builder
 from bcbook.check import check_pdf
 from bcbook.pdf import document, fonts
 from bcbook.pdf.render import PdfError, render_edition
+from conftest import LANGUAGES
 from test_seed import WEB_ONLY, seed_sentences
 
 SIZES = {"letter": (612, 792), "a4": (595, 842), "large-print": (612, 792)}
@@ -24,7 +25,7 @@ def pdf_path(build_dir, lang: str, edition: str):
     return build_dir / lang / f"invasive-breast-cancer-{edition}.pdf"
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("edition", sorted(document.EDITIONS))
 def test_pdf_ua1_checker_and_qpdf_pass(build_dir, lang, edition):
     result = check_pdf(pdf_path(build_dir, lang, edition))
@@ -116,8 +117,13 @@ def test_link_addresses_are_printed(build_dir):
     assert "(https://www.komen.org/breast-cancer/treatment/)" in re.sub(r"\s+", "", raw)
 
 
-def test_every_character_is_covered_by_an_embedded_font(build_dir):
-    path = pdf_path(build_dir, "es", "letter")
+SAMPLES = {"es": {"á", "é", "í", "ó", "ú", "ñ", "¿"}, "vi": {"ư", "ơ", "đ", "ạ", "ố", "ệ"},
+           "zh-Hans": {"乳", "腺", "癌"}, "ar": {"س", "ر", "ط", "ا", "ن"}, "en": {"’"}}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_character_is_covered_by_an_embedded_font(build_dir, lang):
+    path = pdf_path(build_dir, lang, "letter")
     covered: set[int] = set()
     with pikepdf.open(path) as pdf:
         for obj in pdf.objects:
@@ -128,7 +134,7 @@ def test_every_character_is_covered_by_an_embedded_font(build_dir):
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True).stdout
     missing = {char for char in text if not char.isspace() and ord(char) not in covered}
     assert missing == set()
-    assert {"á", "é", "í", "ó", "ú", "ñ", "¿"} <= set(text)
+    assert SAMPLES[lang] <= set(text)
 
 
 def test_fallback_blocks_carry_their_language(tiny, tmp_path):
@@ -160,3 +166,13 @@ def test_translated_text_cannot_break_out_of_css():
     quoted = document.css_string(hostile)
     assert quoted.count('"') == 2 and "<" not in quoted and "}" in quoted
     assert quoted.startswith('"Title\\000022; }')
+
+
+def test_arabic_pdf_reads_right_to_left(build_dir):
+    path = pdf_path(build_dir, "ar", "letter")
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "ar"
+    text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                                              text=True).stdout)
+    # logical order: the sentence comes out in reading order, not mirrored
+    assert "يحدث سرطان الثدي الغازي عندما تخرج خلايا غير طبيعية" in text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import time
+import warnings
 
 import numpy as np
 import soundfile
@@ -48,8 +49,12 @@ class GttsEngine:
 
     def synthesize(self, text: str, lang: str, voice: str, words_per_minute: int) -> Speech:
         from gtts import gTTS
-        tts = gTTS(text, lang=voice, slow=words_per_minute < 120, timeout=self.timeout,
-                   tokenizer_func=lambda whole: [whole])
+        with warnings.catch_warnings():
+            # gTTS 2.5 lower-cases the tag before its deprecation check, so the valid "zh-CN" warns
+            # that it falls back to "zh-CN" itself; nothing changes, so that one warning is silenced.
+            warnings.filterwarnings("ignore", message=r"'zh-(CN|TW)' has been deprecated", category=DeprecationWarning)
+            tts = gTTS(text, lang=voice, slow=words_per_minute < 120, timeout=self.timeout,
+                       tokenizer_func=lambda whole: [whole])
         parts = [self._decode(part, text) for part in self._parts(tts, text)]
         if not parts:
             raise SpeechServiceError(f"gTTS returned no audio for {text[:60]!r}")
