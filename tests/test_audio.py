@@ -156,3 +156,14 @@ def test_playlist_and_whole_book(build_dir):
     assert book.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
     duration = MP3(folder / "invasive-breast-cancer.mp3").info.length
     assert abs(chapters[-1].end_time / 1000 - duration) < 0.2
+
+
+def test_master_always_limits_even_when_loudness_is_already_on_target():
+    rng = np.random.default_rng(1)
+    speech = (rng.normal(0, 0.05, master.RATE * 20)).astype(np.float32)
+    speech[master.RATE * 5] = 0.99  # one loud click
+    speech *= np.float32(10 ** ((master.TARGET_LUFS - master.loudness(speech)) / 20))
+    assert abs(master.loudness(speech) - master.TARGET_LUFS) < 0.05 and np.abs(speech).max() > 0.5
+    mastered = master.master(speech)
+    assert np.abs(mastered).max() <= 10 ** (master.CEILING_DB / 20) + 1e-6
+    assert abs(master.loudness(mastered) - master.TARGET_LUFS) < 0.5

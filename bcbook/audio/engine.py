@@ -25,3 +25,19 @@ class SpeechServiceError(RuntimeError):
 class Speech:
     samples: np.ndarray
     rate: int
+
+
+class Engine:
+    """Shared behaviour: `available(lang)` is true exactly when `voice_for(lang)` finds a voice."""
+
+    name = "engine"
+
+    def voice_for(self, lang: str) -> str:
+        raise NotImplementedError
+
+    def available(self, lang: str) -> bool:
+        try:
+            self.voice_for(lang)
+            return True
+        except NoVoice:
+            return False

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import NoVoice, Speech
+from .engine import Engine, NoVoice, Speech
 
 VOICES = {"en": "en-us", "es": "es-419", "zh-Hans": "cmn", "zh": "cmn", "vi": "vi", "ar": "ar", "fr": "fr",
           "pt": "pt-BR", "ko": "ko", "ru": "ru", "ht": "ht", "tl": "tl", "fil": "tl"}
@@ -46,7 +46,7 @@ def _library():
     return _state["lib"]
 
 
-class EspeakEngine:
+class EspeakEngine(Engine):
     """espeak-ng: robotic but clear, every language, offline, fast."""
 
     name = "espeak"
@@ -56,13 +56,6 @@ class EspeakEngine:
         if voice is None:
             raise NoVoice(f"espeak-ng has no voice configured for {lang!r}; add it to bcbook.audio.espeak.VOICES")
         return voice
-
-    def available(self, lang: str) -> bool:
-        try:
-            self.voice_for(lang)
-            return True
-        except NoVoice:
-            return False
 
     def synthesize(self, text: str, lang: str, voice: str, words_per_minute: int) -> Speech:
         with _lock:

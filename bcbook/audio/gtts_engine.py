@@ -18,13 +18,13 @@ import warnings
 import numpy as np
 import soundfile
 
-from .engine import NoVoice, Speech, SpeechServiceError
+from .engine import Engine, NoVoice, Speech, SpeechServiceError
 
 LANGUAGES = {"en": "en", "es": "es", "zh-Hans": "zh-CN", "zh": "zh-CN", "vi": "vi", "ar": "ar", "fr": "fr",
              "pt": "pt", "ko": "ko", "ru": "ru", "tl": "tl", "fil": "tl"}
 
 
-class GttsEngine:
+class GttsEngine(Engine):
     """gTTS (Google Translate voices): natural, needs the network."""
 
     name = "gtts"
@@ -39,13 +39,6 @@ class GttsEngine:
         if code is None:
             raise NoVoice(f"gTTS has no voice configured for {lang!r}; add it to bcbook.audio.gtts_engine.LANGUAGES")
         return code
-
-    def available(self, lang: str) -> bool:
-        try:
-            self.voice_for(lang)
-            return True
-        except NoVoice:
-            return False
 
     def synthesize(self, text: str, lang: str, voice: str, words_per_minute: int) -> Speech:
         from gtts import gTTS

@@ -84,10 +84,10 @@ def true_peak_db(samples: np.ndarray, block: int = 1 << 20) -> float:
 
 def master(samples: np.ndarray) -> np.ndarray:
     """Gain to TARGET_LUFS, then limit; repeated (at most 4 times) because limiting lowers loudness a little."""
-    for _ in range(4):
+    for attempt in range(4):
         current = loudness(samples)
-        if math.isinf(current) or abs(current - TARGET_LUFS) < 0.15:
-            return samples
+        if math.isinf(current) or (attempt and abs(current - TARGET_LUFS) < 0.15):
+            return samples  # silence, or close enough after at least one pass of the limiter
         samples = limit(samples * np.float32(10 ** ((TARGET_LUFS - current) / 20)))
     return samples
 

