@@ -172,7 +172,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _command(commands, name: str, function):
-    sub = commands.add_parser(name, help=function.__doc__.splitlines()[0], description=function.__doc__)
+    summary = function.__doc__.splitlines()[0].replace("%", "%%")  # argparse %-formats help, not descriptions
+    sub = commands.add_parser(name, help=summary, description=function.__doc__)
     sub.set_defaults(run=function)
     return sub
 

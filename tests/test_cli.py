@@ -72,3 +72,10 @@ def test_extract_then_update_keeps_the_catalog_complete(book_project):
     assert run("--project", str(book_project.root), "update")[0] == 0
     status, out, _ = run("--project", str(book_project.root), "stats", "--strict")
     assert status == 0, out
+
+
+def test_top_level_help_reads_cleanly(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "option_strings" not in text and "100% and safe" in text
