@@ -13,7 +13,7 @@ from babel import Locale, UnknownLocaleError
 
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
-__all__ = ["UnknownLocaleError", "catalog_dir_name", "css_family", "locale_of", "native_name", "stack_for"]
+__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "locale_of", "native_name", "stack_for"]
 
 # Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
 FONT_STACKS = {
@@ -24,9 +24,14 @@ FONT_STACKS = {
 }
 
 
+def by_language(table: dict, lang: str):
+    """The entry for a language code, else for its base language ("zh-Hans" -> "zh"), else None."""
+    return table.get(lang) or table.get(lang.split("-")[0])
+
+
 def stack_for(lang: str) -> tuple[str, ...]:
     """The font families for a language, in order (print embeds them; the EPUB and SVG name them)."""
-    return FONT_STACKS.get(lang) or FONT_STACKS.get(lang.split("-")[0]) or FONT_STACKS["default"]
+    return by_language(FONT_STACKS, lang) or FONT_STACKS["default"]
 
 
 def css_family(lang: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..lang import by_language
 from .engine import Engine, NoVoice, Speech
 
 VOICES = {"en": "en-us", "es": "es-419", "zh-Hans": "cmn", "zh": "cmn", "vi": "vi", "ar": "ar", "fr": "fr",
@@ -52,7 +53,7 @@ class EspeakEngine(Engine):
     name = "espeak"
 
     def voice_for(self, lang: str) -> str:
-        voice = VOICES.get(lang) or VOICES.get(lang.split("-")[0])
+        voice = by_language(VOICES, lang)
         if voice is None:
             raise NoVoice(f"espeak-ng has no voice configured for {lang!r}; add it to bcbook.audio.espeak.VOICES")
         return voice

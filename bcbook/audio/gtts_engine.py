@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 import soundfile
 
+from ..lang import by_language
 from .engine import Engine, NoVoice, Speech, SpeechServiceError
 
 LANGUAGES = {"en": "en", "es": "es", "zh-Hans": "zh-CN", "zh": "zh-CN", "vi": "vi", "ar": "ar", "fr": "fr",
@@ -35,7 +36,7 @@ class GttsEngine(Engine):
         self.requests = 0
 
     def voice_for(self, lang: str) -> str:
-        code = LANGUAGES.get(lang) or LANGUAGES.get(lang.split("-")[0])
+        code = by_language(LANGUAGES, lang)
         if code is None:
             raise NoVoice(f"gTTS has no voice configured for {lang!r}; add it to bcbook.audio.gtts_engine.LANGUAGES")
         return code

