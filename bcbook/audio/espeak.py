@@ -3,8 +3,10 @@
 Requires the PyPI wheel espeakng-loader (it bundles libespeak-ng and its
 data for 100+ languages; no system package). Guarantees: `synthesize`
 returns 16-bit mono PCM at the library's rate (22050 Hz) for exactly the
-text given, with the voice chosen for the language; an unknown voice
-raises NoVoice; the library is initialised once per process.
+text given, with the voice chosen for the language; `phonemes` returns
+what the same voice would say, as IPA, with its language switches marked
+"(en)...(cmn)"; an unknown voice raises NoVoice; the library is
+initialised once per process.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from .engine import Engine, NoVoice, Speech
 
 VOICES = {"en": "en-us", "es": "es-419", "zh-Hans": "cmn", "zh": "cmn", "vi": "vi", "ar": "ar", "fr": "fr",
           "pt": "pt-BR", "ko": "ko", "ru": "ru", "ht": "ht", "tl": "tl", "fil": "tl"}
-_AUDIO_OUTPUT_SYNCHRONOUS, _CHARS_UTF8, _POS_CHARACTER, _RATE = 2, 1, 1, 1
+_AUDIO_OUTPUT_SYNCHRONOUS, _CHARS_UTF8, _POS_CHARACTER, _RATE, _IPA = 2, 1, 1, 1, 0x02
+_PHONEME_INPUT = 0x100  # espeakPHONEMES: [[...]] in the text is read as espeak-ng phonemes (lexicon entries)
 _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 _lock = threading.Lock()
 _state: dict = {}
@@ -66,7 +69,23 @@ class EspeakEngine(Engine):
             lib.espeak_SetParameter(_RATE, int(words_per_minute), 0)
             _state["chunks"].clear()
             data = text.encode("utf-8")
-            lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _PHONEME_INPUT, None, None)
             lib.espeak_Synchronize()
             pcm = np.concatenate(_state["chunks"]) if _state["chunks"] else np.zeros(0, dtype=np.int16)
         return Speech(pcm.astype(np.float32) / 32768.0, _state["rate"])
+
+
+def phonemes(text: str, voice: str) -> str:
+    """The IPA the voice would speak for `text`, clause by clause; a switch to another language shows as "(en)"."""
+    with _lock:
+        lib = _library()
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+        if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise NoVoice(f"espeak-ng voice {voice!r} is not in the bundled data")
+        buffer = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+        position = ctypes.c_void_p(ctypes.addressof(buffer))
+        clauses = []
+        while position.value:
+            clauses.append(lib.espeak_TextToPhonemes(ctypes.byref(position), _CHARS_UTF8, _IPA).decode("utf-8"))
+        return " ".join(clauses)

@@ -3,14 +3,19 @@
 Requires numpy, scipy, pyloudnorm and lameenc. Guarantees: each sentence
 is trimmed of silence, resampled to RATE and placed with fixed pauses after
 a room-tone lead-in, and its start and end are known to the sample; the
-chapter is gain-adjusted to TARGET_LUFS and held under CEILING_DB by a
-look-ahead limiter (not gain alone); it is encoded once, as constant
-bit-rate MP3; decoders play it ENCODER_DELAY samples late, which the
-transcripts add to every time. The room tone is seeded, so output is stable.
+chapter is gain-adjusted and held under a ceiling by a look-ahead limiter
+(not gain alone), then encoded as constant bit-rate MP3; `finish` measures
+the decoded MP3 (what a listener plays: LAME lowers loudness by about
+0.45 dB and lets peaks overshoot) and corrects until it is TARGET_LUFS
+within LOUDNESS_TOLERANCE with sample peak <= SAMPLE_PEAK_DB and true peak
+<= TRUE_PEAK_DB, so usually one encode and at most MAX_PASSES. Decoders
+play it ENCODER_DELAY samples late, which the transcripts add to every
+time. The room tone is seeded, so output is stable.
 """
 
 from __future__ import annotations
 
+import io
 import math
 
 import lameenc
@@ -23,7 +28,12 @@ from .engine import Speech
 
 RATE = 44100
 TARGET_LUFS = -19.0
-CEILING_DB = -2.6          # sample-peak ceiling; leaves room for MP3 overshoot under -1.5 dBTP
+CEILING_DB = -3.7          # sample-peak ceiling before encoding; MP3 overshoot stays under SAMPLE_PEAK_DB
+ENCODER_LOSS_DB = 0.45     # measured: LAME at 96 kbit/s lowers the integrated loudness of speech by ~0.45 dB
+LOUDNESS_TOLERANCE = 0.1   # LU, measured on the decoded MP3 (the promise is +/-0.3; chapters join into the book)
+SAMPLE_PEAK_DB = -3.2      # decoded sample peak (promise: <= -3 dBFS), with room for the book's re-encode
+TRUE_PEAK_DB = -1.7        # decoded true peak (promise: <= -1.5 dBTP)
+MAX_PASSES = 3
 LEAD_IN, TAIL = 0.75, 2.0  # seconds of room tone
 ROOM_TONE_DB = -72.0
 BITRATE_KBPS = 96          # constant bit rate, mono
@@ -82,14 +92,39 @@ def true_peak_db(samples: np.ndarray, block: int = 1 << 20) -> float:
     return 20 * math.log10(peak)
 
 
-def master(samples: np.ndarray) -> np.ndarray:
-    """Gain to TARGET_LUFS, then limit; repeated (at most 4 times) because limiting lowers loudness a little."""
+def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> np.ndarray:
+    """Gain to `target`, then limit; repeated (at most 4 times) because limiting lowers loudness a little."""
     for attempt in range(4):
         current = loudness(samples)
-        if math.isinf(current) or (attempt and abs(current - TARGET_LUFS) < 0.15):
+        if math.isinf(current) or (attempt and abs(current - target) < 0.05):
             return samples  # silence, or close enough after at least one pass of the limiter
-        samples = limit(samples * np.float32(10 ** ((TARGET_LUFS - current) / 20)))
+        samples = limit(samples * np.float32(10 ** ((target - current) / 20)), ceiling_db)
     return samples
+
+
+def finish(samples: np.ndarray) -> tuple[np.ndarray, bytes]:
+    """Master and encode so that the decoded MP3 meets the targets; returns the mastered PCM and the MP3."""
+    target, ceiling = TARGET_LUFS + ENCODER_LOSS_DB, CEILING_DB
+    for _ in range(MAX_PASSES):
+        mastered = master(samples, target, ceiling)
+        mp3 = encode_mp3(mastered)
+        heard = decode_mp3(mp3)
+        error, peak = loudness(heard) - TARGET_LUFS, sample_peak_db(heard)
+        overshoot = max(peak - SAMPLE_PEAK_DB, true_peak_db(heard) - TRUE_PEAK_DB)
+        if math.isinf(error) or (abs(error) <= LOUDNESS_TOLERANCE and overshoot <= 0):
+            break
+        target, ceiling = target - error, ceiling - max(0.0, overshoot + 0.1)
+    return mastered, mp3
+
+
+def decode_mp3(mp3: bytes) -> np.ndarray:
+    import soundfile
+    samples, _ = soundfile.read(io.BytesIO(mp3), dtype="float32")
+    return samples
+
+
+def sample_peak_db(samples: np.ndarray) -> float:
+    return 20 * math.log10(max(float(np.max(np.abs(samples))) if len(samples) else 0.0, 1e-12))
 
 
 def encode_mp3(samples: np.ndarray) -> bytes:

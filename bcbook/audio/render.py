@@ -3,7 +3,8 @@
 Requires the narration script, an engine, the cache, mastering, mutagen
 (ID3v2.4) and rsvg-convert (cover art from the cover SVG). Guarantees: a
 sentence is synthesized only when the cache lacks it; each chapter is
-mastered and encoded once; tags carry title, artist (publisher and the
+mastered until its decoded MP3 meets the loudness and peak targets
+(master.finish); tags carry title, artist (publisher and the
 synthetic voice, engine and voice named), album, track n/N, language,
 cover art and the full text; every WebVTT cue is a sentence, in order,
 inside the file's duration; the single-file book has CHAP/CTOC frames.
@@ -47,23 +48,27 @@ class _Chapter:
     script: ChapterScript
     samples: np.ndarray
     timings: list
+    mp3: bytes
 
 
 def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, bytes]:
     engine = choose(options.engine, book.lang)
     voice = engine.voice_for(book.lang)
-    chapters = script(book, Lexicon.load(options.lexicon_dir, book.lang))
+    lexicon = Lexicon.load(options.lexicon_dir, book.lang, book.meta.languages)
+    chapters = script(book, lexicon)
     total = sum(len(chapter.utterances) for chapter in chapters)
     done, mastered = 0, []
     for chapter in chapters:
         sentences = []
         for utterance in chapter.utterances:
-            sentences.append((_speak(engine, voice, book.lang, utterance.speech, options), utterance.pause))
+            speech = lexicon.for_engine(engine.name, utterance.speech)
+            sentences.append((_speak(engine, voice, book.lang, speech, options), utterance.pause))
             done += 1
             if options.progress:
                 options.progress(book.lang, done, total)
         track, timings = master.assemble(sentences)
-        mastered.append(_Chapter(chapter, master.master(track), timings))
+        samples, mp3 = master.finish(track)
+        mastered.append(_Chapter(chapter, samples, timings, mp3))
     return _files(book, mastered, f"{engine.name}, {voice}")
 
 
@@ -85,8 +90,7 @@ def _files(book: Book, chapters: list[_Chapter], voice: str) -> dict[str, bytes]
     files, playlist = {}, ["#EXTM3U", f"#PLAYLIST:{_one_line(inline.plain_text(book.meta.title.inlines))}"]
     for chapter in chapters:
         name = f"{chapter.script.number:02d}-{chapter.script.id}"
-        mp3 = master.encode_mp3(chapter.samples)
-        files[f"audio/{name}.mp3"] = tag(mp3, book, chapter, len(chapters), artist, cover)
+        files[f"audio/{name}.mp3"] = tag(chapter.mp3, book, chapter, len(chapters), artist, cover)
         files[f"audio/{name}.vtt"] = webvtt(chapter).encode("utf-8")
         playlist += [f"#EXTINF:{round(len(chapter.samples) / master.RATE)},{_one_line(chapter.script.title)}",
                      f"{name}.mp3"]

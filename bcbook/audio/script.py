@@ -1,22 +1,24 @@
 """Narration script: Book(lang) -> chapters of utterances (what to say, what to show, how long to pause).
 
-Requires the model and source/lexicon/<lang>.toml (optional). Guarantees:
+Requires the model and a pronunciation Lexicon (bcbook.audio.pronounce). Guarantees:
 each chapter starts with its title; figures are read as their caption and
 long description; link-only lines ("Learn more about ...") are skipped;
 text is split into sentences per language; `speech` has the lexicon
-applied (HER2 -> "her two", Stage IIIA -> "stage three A") while `text`
-keeps the book's words for transcripts.
+applied (HER2 -> "her two", Stage IIIA -> "stage three A", "0.2 cm" ->
+"0 point two centimeters") while `text` keeps the book's words for
+transcripts.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 from .. import inline
 from ..model import Book, Definitions, Figure, Heading, ItemList, Link, Note, Paragraph, Slot, Text
+from .pronounce import Lexicon
+
+__all__ = ["ChapterScript", "Lexicon", "Utterance", "script", "split_sentences"]
 
 PAUSES = {"heading": 0.9, "sentence": 0.45, "paragraph": 0.8}
 _NO_SPACE_SCRIPTS = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -35,32 +37,6 @@ class ChapterScript:
     id: str
     title: str
     utterances: tuple[Utterance, ...]
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    words: dict
-    stage_words: tuple[str, ...] = ()
-    numerals: dict | None = None
-
-    @classmethod
-    def load(cls, source_dir: Path, lang: str) -> "Lexicon":
-        for name in (lang, lang.split("-")[0]):
-            path = source_dir / "lexicon" / f"{name}.toml"
-            if path.is_file():
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-                stages = data.get("stages", {})
-                return cls(data.get("words", {}), tuple(stages.get("words", ())), stages.get("numerals"))
-        return cls({})
-
-    def apply(self, text: str) -> str:
-        if self.stage_words and self.numerals:
-            pattern = (rf"\b({'|'.join(map(re.escape, self.stage_words))})\s+"
-                       rf"({'|'.join(sorted(map(re.escape, self.numerals), key=len, reverse=True))})([ABC]?)\b")
-            text = re.sub(pattern, lambda m: f"{m[1]} {self.numerals[m[2]]} {m[3]}".rstrip(), text)
-        for written, spoken in self.words.items():  # ASCII boundaries, so CJK text around a word still matches
-            text = re.sub(rf"(?<![A-Za-z0-9_/]){re.escape(written)}(?![A-Za-z0-9_/])", spoken, text)
-        return text
 
 
 def split_sentences(text: str) -> list[str]:
