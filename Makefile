@@ -14,7 +14,7 @@ DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all build test check extract update stats figures audio bench clean distclean system
+.PHONY: all voices build test check extract update stats figures audio bench clean distclean system
 
 all: build
 
@@ -39,7 +39,13 @@ system:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	  else echo "bcbook: please install these Debian packages (as root):$$missing" >&2; fi; fi
 
-build: system $(STAMP)
+# `make VOICES=piper` also installs the optional Piper English voice (opt-in: see the README's voice table);
+# a book uses it only with `engine = "piper"` (or `--tts piper`).
+VOICES ?=
+voices: $(STAMP)
+	$(if $(VOICES),$(BIN)/python -m pip install --quiet -e '.[$(VOICES)]')
+
+build: system $(STAMP) voices
 	$(BIN)/bcbook build --strict
 
 test: system $(STAMP)

@@ -36,13 +36,14 @@ class Context:
     out_dir: Path
     tts: str | None = None
     progress: Callable | None = None
+    notice: Callable | None = None
 
     def audio_options(self, book: Book) -> AudioOptions:
         settings = book.meta.audio
         engine = self.tts or settings.get("engines", {}).get(book.lang) or settings.get("engine", "auto")
         cache = SpeechCache(self.out_dir / "cache" / "tts")
         return AudioOptions(engine, settings.get("words_per_minute", 150), cache, self.project.source,
-                            self.progress)
+                            self.progress, self.notice, settings.get("forbidden_voices", ()))
 
 
 def _epub(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
@@ -159,7 +160,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
           strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
-          progress: Callable | None = None) -> list[Edition]:
+          progress: Callable | None = None, notice: Callable | None = None) -> list[Edition]:
     """Gather, check, render, then write. Returns the editions with their reports."""
     formats = formats or list(WRITERS)
     unknown = [name for name in formats if name not in WRITERS]
@@ -168,7 +169,7 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     editions = gather(project, languages)
     if strict:
         check_strict(editions)
-    context = Context(project, out_dir or project.build, tts, progress)
+    context = Context(project, out_dir or project.build, tts, progress, notice)
     outputs = render_all(editions, formats, context)
     for path, data in outputs.items():
         write_atomically(path, data)

@@ -36,7 +36,7 @@ def cmd_build(args, out, err) -> int:
     """Build every language and format (or those named) into build/<lang>/."""
     project = builder.Project(args.project)
     editions = builder.build(project, args.lang, args.format, args.strict, args.out, tts=args.tts,
-                             progress=Progress(err))
+                             progress=Progress(err), notice=lambda text: print(f"note: {text}", file=err))
     for edition in editions:
         for problem in edition.report.problems:
             print(f"error: {problem} (English used instead)", file=err)
@@ -156,7 +156,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail on any untranslated, fuzzy or unsafe message")
     build.add_argument("--out", type=Path, help="output folder (default: build/)")
     build.add_argument("--tts", choices=["auto", *ENGINES], help="speech engine for the audio, overriding "
-                       "book.toml (auto: best offline voice; gtts needs the network)")
+                       "book.toml (auto: espeak-ng, offline; piper: opt-in English neural voice, see the README's "
+                       "licence notes; gtts needs the network)")
     _command(commands, "extract", cmd_extract)
     update = _command(commands, "update", cmd_update)
     update.add_argument("--init", metavar="LANG", help="start a new catalog for LANG instead of updating")

