@@ -175,6 +175,8 @@ def parser() -> argparse.ArgumentParser:
 def _command(commands, name: str, function):
     summary = function.__doc__.splitlines()[0].replace("%", "%%")  # argparse %-formats help, not descriptions
     sub = commands.add_parser(name, help=summary, description=function.__doc__)
+    sub.add_argument("--project", type=Path, default=argparse.SUPPRESS,  # also accepted after the command
+                     help="project folder (default: current)")
     sub.set_defaults(run=function)
     return sub
 

@@ -42,6 +42,11 @@ def test_stats_shows_each_language(tiny):
     assert run("--project", str(tiny.root), "stats", "--strict")[0] == 1
 
 
+def test_global_options_work_after_the_command_too(tiny):
+    before = run("--project", str(tiny.root), "stats")
+    assert run("stats", "--project", str(tiny.root)) == before and before[0] == 0
+
+
 def test_every_published_catalog_is_complete():
     status, out, err = run("--project", str(ROOT), "stats", "--strict")
     assert (status, err) == (0, "")
