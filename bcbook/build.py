@@ -20,11 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import epub, reader
-from .audio import render as audio_render
-from .audio.cache import SpeechCache
-from .audio.render import AudioOptions
-from .pdf import render as pdf_render
+from . import reader
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
@@ -38,7 +34,9 @@ class Context:
     progress: Callable | None = None
     notice: Callable | None = None
 
-    def audio_options(self, book: Book) -> AudioOptions:
+    def audio_options(self, book: Book) -> "AudioOptions":
+        from .audio.cache import SpeechCache
+        from .audio.render import AudioOptions
         settings = book.meta.audio
         engine = self.tts or settings.get("engines", {}).get(book.lang) or settings.get("engine", "auto")
         cache = SpeechCache(self.out_dir / "cache" / "tts")
@@ -46,15 +44,19 @@ class Context:
                             self.progress, self.notice, settings.get("forbidden_voices", ()))
 
 
+# Writers import their engines when they run, so a command that renders nothing loads no WeasyPrint or SciPy.
 def _epub(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
+    from . import epub
     return {f"{book.meta.slug}.epub": epub.render(book, date_time)}
 
 
 def _pdf(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
+    from .pdf import render as pdf_render
     return pdf_render.render(book, date_time)
 
 
 def _audio(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
+    from .audio import render as audio_render
     return audio_render.render(book, date_time, context.audio_options(book))
 
 

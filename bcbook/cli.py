@@ -14,21 +14,24 @@ import sys
 from pathlib import Path
 
 from . import build as builder
-from .audio.engine import NoVoice, SpeechServiceError
 from .audio.engines import ENGINES
-from .check import CheckUnavailable, check_file
-from .figures.export import export as export_figures
-from .figures.spec import FigureSpecError
-from .pdf.fonts import MissingGlyph
-from .pdf.render import PdfError
 from .config import ConfigError
 from .i18n.po import PoSyntaxError
 from .i18n.translate import DOMAIN
 from .lang import catalog_dir_name
 from .reader import SourceError
 
-KNOWN_ERRORS = (SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
-                CheckUnavailable, FigureSpecError, MissingGlyph, PdfError, NoVoice, SpeechServiceError)
+
+
+def known_errors() -> tuple[type, ...]:
+    """The errors that mean bad input or a missing tool: one line and exit 2 (imported only when one happens)."""
+    from .audio.engine import NoVoice, SpeechServiceError
+    from .check import CheckUnavailable
+    from .figures.spec import FigureSpecError
+    from .pdf.fonts import MissingGlyph
+    from .pdf.render import PdfError
+    return (SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
+            CheckUnavailable, FigureSpecError, MissingGlyph, PdfError, NoVoice, SpeechServiceError)
 POT = f"locales/{DOMAIN}.pot"
 
 
@@ -123,6 +126,7 @@ def cmd_check(args, out, err) -> int:
     paths = args.files or sorted([*build_dir.glob("*/*.epub"), *build_dir.glob("*/*.pdf")])
     if not paths:
         raise FileNotFoundError("nothing to check: build first with `bcbook build` (or `make`)")
+    from .check import check_file
     failed = 0
     for path in paths:
         result = check_file(Path(path))
@@ -136,6 +140,7 @@ def cmd_check(args, out, err) -> int:
 
 def cmd_figures(args, out, err) -> int:
     """Render every figure to SVG and PNG under build/figures/<lang>/, for review by eye."""
+    from .figures.export import export as export_figures
     project = builder.Project(args.project)
     editions = builder.gather(project, args.lang)
     paths = export_figures(editions, args.out or project.build / "figures", builder.write_atomically)
@@ -189,7 +194,9 @@ def main(argv=None, stdout=None, stderr=None) -> int:
     except builder.StrictError as error:
         print(f"bcbook: {error}", file=err)
         return 1
-    except KNOWN_ERRORS as error:
+    except Exception as error:
+        if not isinstance(error, known_errors()):
+            raise
         print(f"bcbook: error: {error}", file=err)
         return 2
 

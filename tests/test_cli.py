@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -45,6 +47,18 @@ def test_stats_shows_each_language(tiny):
 def test_global_options_work_after_the_command_too(tiny):
     before = run("--project", str(tiny.root), "stats")
     assert run("stats", "--project", str(tiny.root)) == before and before[0] == 0
+
+
+HEAVY = ("weasyprint", "scipy", "numpy", "pyloudnorm", "lameenc", "ebooklib", "gtts", "pikepdf", "fontTools")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["stats"], ["build", "--help"]])
+def test_commands_that_render_nothing_load_no_renderer(argv):
+    code = ("import sys\nfrom bcbook.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            f"print([m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, "--project", str(ROOT), *argv],
+                          capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_every_published_catalog_is_complete():

@@ -1,6 +1,6 @@
 """The speech-engine interface every engine implements, and the errors they raise.
 
-Requires numpy. Guarantees: an engine has `name`, `voice_for(lang)` (which
+Requires numpy (for the samples). Guarantees: an engine has `name`, `voice_for(lang)` (which
 raises NoVoice rather than choosing another language's voice),
 `available(lang)` and `synthesize(text, lang, voice, words_per_minute)`
 returning Speech: float32 mono samples in -1..1 and their sample rate.
@@ -9,8 +9,10 @@ returning Speech: float32 mono samples in -1..1 and their sample rate.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is loaded by the engines that make samples, not by whoever names an engine
+    import numpy as np
 
 
 class NoVoice(RuntimeError):

@@ -13,11 +13,24 @@ forbidden_voices: "engine" or "engine:voice") is never used.
 from __future__ import annotations
 
 from .engine import NoVoice
-from .espeak import EspeakEngine
-from .gtts_engine import GttsEngine
-from .piper_engine import PiperEngine
 
-ENGINES = {"espeak": EspeakEngine, "piper": PiperEngine, "gtts": GttsEngine}
+
+def _espeak():
+    from .espeak import EspeakEngine
+    return EspeakEngine()
+
+
+def _piper():
+    from .piper_engine import PiperEngine
+    return PiperEngine()
+
+
+def _gtts():
+    from .gtts_engine import GttsEngine
+    return GttsEngine()
+
+
+ENGINES = {"espeak": _espeak, "piper": _piper, "gtts": _gtts}  # name -> factory (imports the engine when used)
 AUTO_ORDER = ("espeak",)
 _instances: dict = {}
 
