@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.bcbook-installed
 # Debian packages: Java runs EPUBCheck (tests, `bcbook check`); gettext gives msgmerge (`make update`);
 # librsvg2-bin gives rsvg-convert (`make figures`); poppler-utils and qpdf check PDFs;
-# fonts-noto-core holds the Noto fonts the PDF embeds; WeasyPrint wants HarfBuzz's subsetter.
+# fonts-noto-core holds the Noto fonts the PDF embeds; WeasyPrint wants HarfBuzz's subsetter;
+# ffmpeg writes the M4B audiobook.
 DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2-bin \
                 pdftotext:poppler-utils qpdf:qpdf fc-list:fontconfig font=NotoSans-Regular:fonts-noto-core font=NotoSansCJK:fonts-noto-cjk \
-                lib=libharfbuzz-subset:libharfbuzz-subset0
+                lib=libharfbuzz-subset:libharfbuzz-subset0 ffmpeg:ffmpeg
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

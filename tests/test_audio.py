@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from bcbook import build as builder
-from bcbook.audio import master
+from bcbook.audio import m4b, master
 from bcbook.audio.engine import NoVoice
 from bcbook.audio.engines import choose
 from bcbook.audio.espeak import EspeakEngine
@@ -100,10 +102,8 @@ def assert_heard_level(samples: np.ndarray, name: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_whole_book_measures_right(build_dir, lang):
-    samples, rate = soundfile.read(build_dir / lang / "audio" / "invasive-breast-cancer.mp3", dtype="float32")
-    assert rate == 44100
-    assert_heard_level(samples, f"{lang} book")
+def test_audiobook_measures_right(build_dir, lang):
+    assert_heard_level(m4b.decode(build_dir / lang / "audio" / "invasive-breast-cancer.m4b"), f"{lang} book")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -158,18 +158,26 @@ def test_tags(build_dir):
     assert "carcinoma ductal invasivo" in tags.getall("USLT")[0].text
 
 
-def test_playlist_and_whole_book(build_dir):
-    folder = build_dir / "en" / "audio"
+def test_playlist_and_audiobook(build_dir):
+    folder = build_dir / "es" / "audio"
     playlist = (folder / "playlist.m3u8").read_text(encoding="utf-8").splitlines()
     assert playlist[0] == "#EXTM3U" and [line for line in playlist if line.endswith(".mp3")] == \
-        [path.name for path in chapter_files(build_dir, "en")]
-    book = ID3(folder / "invasive-breast-cancer.mp3")
-    chapters = sorted(book.getall("CHAP"), key=lambda frame: frame.start_time)
-    assert len(chapters) == CHAPTERS and chapters[0].start_time == 0
-    assert all(a.end_time == b.start_time for a, b in zip(chapters, chapters[1:]))
-    assert book.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
-    duration = MP3(folder / "invasive-breast-cancer.mp3").info.length
-    assert abs(chapters[-1].end_time / 1000 - duration) < 0.2
+        [path.name for path in chapter_files(build_dir, "es")]
+    probe = json.loads(subprocess.run(
+        ["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-show_streams", "-of", "json",
+         str(folder / "invasive-breast-cancer.m4b")], capture_output=True, check=True, text=True).stdout)
+    chapters, tags = probe["chapters"], probe["format"]["tags"]
+    titles = [str(ID3(path)["TIT2"]) for path in chapter_files(build_dir, "es")]
+    assert [chapter["tags"]["title"] for chapter in chapters] == titles  # in the book's language
+    assert float(chapters[0]["start_time"]) == 0
+    assert all(a["end_time"] == b["start_time"] for a, b in zip(chapters, chapters[1:]))
+    lengths = [MP3(path).info.length - master.ENCODER_DELAY / master.RATE for path in chapter_files(build_dir, "es")]
+    assert abs(float(chapters[-1]["end_time"]) - sum(lengths)) < 0.2
+    assert tags["title"] == "Cáncer de mama invasivo" and "espeak" in tags["artist"] and tags["genre"] == "Audiobook"
+    audio, cover = probe["streams"]
+    assert audio["codec_name"] == "aac" and audio["sample_rate"] == "44100" and audio["tags"]["language"] == "spa"
+    assert cover["disposition"]["attached_pic"] == 1
+    assert "encoder" not in tags and "creation_time" not in tags
 
 
 def test_master_always_limits_even_when_loudness_is_already_on_target():

@@ -102,19 +102,24 @@ def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float =
     return samples
 
 
-def finish(samples: np.ndarray) -> tuple[np.ndarray, bytes]:
-    """Master and encode so that the decoded MP3 meets the targets; returns the mastered PCM and the MP3."""
-    target, ceiling = TARGET_LUFS + ENCODER_LOSS_DB, CEILING_DB
+def finish(samples: np.ndarray, encode=None, decode=None, loss_db: float = ENCODER_LOSS_DB,
+           ceiling_db: float = CEILING_DB) -> tuple[np.ndarray, bytes]:
+    """Master and encode (default: MP3) so that the decoded file meets the targets; returns the PCM and the file.
+
+    `loss_db` is the encoder's usual loudness loss (a first guess); `ceiling_db` the limiter's first ceiling.
+    """
+    encode, decode = encode or encode_mp3, decode or decode_mp3
+    target, ceiling = TARGET_LUFS + loss_db, ceiling_db
     for _ in range(MAX_PASSES):
         mastered = master(samples, target, ceiling)
-        mp3 = encode_mp3(mastered)
-        heard = decode_mp3(mp3)
+        encoded = encode(mastered)
+        heard = decode(encoded)
         error, peak = loudness(heard) - TARGET_LUFS, sample_peak_db(heard)
         overshoot = max(peak - SAMPLE_PEAK_DB, true_peak_db(heard) - TRUE_PEAK_DB)
         if math.isinf(error) or (abs(error) <= LOUDNESS_TOLERANCE and overshoot <= 0):
             break
         target, ceiling = target - error, ceiling - max(0.0, overshoot + 0.1)
-    return mastered, mp3
+    return mastered, encoded
 
 
 def decode_mp3(mp3: bytes) -> np.ndarray:

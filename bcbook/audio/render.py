@@ -1,13 +1,14 @@
-"""Audio writer: Book(lang) -> audio/NN-<chapter>.mp3 + .vtt, playlist.m3u8 and one book MP3 with chapters.
+"""Audio writer: Book(lang) -> audio/NN-<chapter>.mp3 + .vtt, playlist.m3u8 and one M4B audiobook with chapters.
 
 Requires the narration script, an engine, the cache, mastering, mutagen
-(ID3v2.4) and rsvg-convert (cover art from the cover SVG). Guarantees: a
+(ID3v2.4), ffmpeg (M4B) and rsvg-convert (cover art from the cover SVG). Guarantees: a
 sentence is synthesized only when the cache lacks it; each chapter is
 mastered until its decoded MP3 meets the loudness and peak targets
 (master.finish); tags carry title, artist (publisher and the
 synthetic voice, engine and voice named), album, track n/N, language,
 cover art and the full text; every WebVTT cue is a sentence, in order,
-inside the file's duration; the single-file book has CHAP/CTOC frames.
+inside the file's duration; the whole book is one M4B (bcbook.audio.m4b)
+with a chapter mark per chapter, encoded once from the mastered PCM.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import subprocess
 from dataclasses import dataclass, field
 
 import numpy as np
-from mutagen.id3 import APIC, CHAP, CTOC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT, CTOCFlags
+from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT
 
 from .. import front, inline
 from ..model import Book
-from . import master
+from . import m4b, master
 from .cache import SpeechCache
 from .engines import choose
 from .script import ChapterScript, Lexicon, script
@@ -99,8 +100,23 @@ def _files(book: Book, chapters: list[_Chapter], voice: str) -> dict[str, bytes]
         playlist += [f"#EXTINF:{round(len(chapter.samples) / master.RATE)},{_one_line(chapter.script.title)}",
                      f"{name}.mp3"]
     files["audio/playlist.m3u8"] = ("\n".join(playlist) + "\n").encode("utf-8")
-    files[f"audio/{book.meta.slug}.mp3"] = whole_book(book, chapters, artist, cover)
+    files[f"audio/{book.meta.slug}.m4b"] = audiobook(book, chapters, artist, voice, cover)
     return files
+
+
+def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cover: bytes) -> bytes:
+    """The whole book as one M4B with chapter marks, encoded once from the chapters' mastered PCM."""
+    tags = m4b.Tags(inline.plain_text(book.meta.title.inlines), artist, voice,
+                    ISO_639_2.get(book.lang.split("-")[0], "und"))
+    titles = [chapter.script.title for chapter in chapters]
+    starts = np.cumsum([len(chapter.samples) for chapter in chapters])[:-1]
+
+    def encode(samples: np.ndarray) -> bytes:
+        return m4b.write_m4b(zip(titles, np.split(samples, starts)), tags, cover)
+
+    # The chapters were levelled for LAME's loss; AAC keeps loudness, so the book is levelled again, for AAC.
+    whole = np.concatenate([chapter.samples for chapter in chapters])
+    return master.finish(whole, encode, m4b.decode, loss_db=0.0, ceiling_db=m4b.CEILING_DB)[1]
 
 
 def _one_line(text: str) -> str:
@@ -155,21 +171,3 @@ def webvtt(chapter: _Chapter) -> str:
         delay = master.ENCODER_DELAY
         lines += [str(number), f"{_clock(start + delay)} --> {_clock(end + delay)}", text, ""]
     return "\n".join(lines)
-
-
-def whole_book(book: Book, chapters: list[_Chapter], artist: str, cover: bytes) -> bytes:
-    """All chapters in one MP3 (encoded once), with CHAP frames and a CTOC table of contents."""
-    tags = _common_tags(book, artist, cover)
-    tags.add(TIT2(encoding=3, text=inline.plain_text(book.meta.title.inlines)))
-    start, ids = 0, []
-    for chapter in chapters:
-        length = len(chapter.samples)
-        element = f"chp{chapter.script.number:02d}"
-        tags.add(CHAP(element_id=element, start_time=round(start * 1000 / master.RATE),
-                      end_time=round((start + length) * 1000 / master.RATE),
-                      sub_frames=[TIT2(encoding=3, text=chapter.script.title)]))
-        ids.append(element)
-        start += length
-    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                  sub_frames=[TIT2(encoding=3, text=front.label(book, "contents"))]))
-    return _save(master.encode_mp3(np.concatenate([chapter.samples for chapter in chapters])), tags)
