@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import reader
+from . import jobs, reader
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
@@ -33,6 +33,15 @@ class Context:
     tts: str | None = None
     progress: Callable | None = None
     notice: Callable | None = None
+
+    def settings_for(self, format_name: str, book: Book) -> str:
+        """What a writer reads besides the book, as text for its job key (audio: voice settings and lexicon)."""
+        if format_name != "audio":
+            return ""
+        options = self.audio_options(book)
+        lexicons = sorted((self.project.source / "lexicon").glob("*.toml"))
+        return repr((options.engine, options.words_per_minute, options.forbidden,
+                     [(path.name, path.read_text(encoding="utf-8")) for path in lexicons]))
 
     def audio_options(self, book: Book) -> "AudioOptions":
         from .audio.cache import SpeechCache
@@ -125,14 +134,24 @@ def build_time(book: Book) -> tuple:
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-def render_all(editions: list[Edition], formats: list[str], context: Context) -> dict[Path, bytes]:
-    """Every output file's bytes, keyed by its final path (nothing written yet)."""
+def render_all(editions: list[Edition], formats: list[str], context: Context,
+               manifest: jobs.Manifest | None = None) -> dict[Path, bytes]:
+    """Every output file's bytes, keyed by its final path (nothing written yet); jobs the manifest
+    shows unchanged are skipped (their files stay as they are) and the others recorded in it."""
     outputs: dict[Path, bytes] = {}
     for edition in editions:
         book = edition.book
         for name in formats:
-            for file_name, data in WRITERS[name](book, build_time(book), context).items():
-                outputs[context.out_dir / book.lang / file_name] = data
+            job = jobs.Job(book.lang, name, jobs.job_key(book, name, build_time(book), context.settings_for(name, book)))
+            if manifest is not None and manifest.fresh(job):
+                if context.notice:
+                    context.notice(f"{job.name}: unchanged since the last build, kept")
+                continue
+            files = {context.out_dir / book.lang / file_name: data
+                     for file_name, data in WRITERS[name](book, build_time(book), context).items()}
+            outputs.update(files)
+            if manifest is not None:
+                manifest.record(job, files)
     return outputs
 
 
@@ -162,8 +181,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
           strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
-          progress: Callable | None = None, notice: Callable | None = None) -> list[Edition]:
-    """Gather, check, render, then write. Returns the editions with their reports."""
+          progress: Callable | None = None, notice: Callable | None = None, force: bool = False) -> list[Edition]:
+    """Gather, check, render what changed (everything with `force`), then write. Returns the editions."""
     formats = formats or list(WRITERS)
     unknown = [name for name in formats if name not in WRITERS]
     if unknown:
@@ -172,7 +191,10 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     if strict:
         check_strict(editions)
     context = Context(project, out_dir or project.build, tts, progress, notice)
-    outputs = render_all(editions, formats, context)
+    manifest = jobs.Manifest(context.out_dir, force=force)
+    outputs = render_all(editions, formats, context, manifest)
     for path, data in outputs.items():
         write_atomically(path, data)
+    if outputs:
+        write_atomically(manifest.path, manifest.text().encode("utf-8"))
     return editions

@@ -38,7 +38,7 @@ POT = f"locales/{DOMAIN}.pot"
 def cmd_build(args, out, err) -> int:
     """Build every language and format (or those named) into build/<lang>/."""
     project = builder.Project(args.project)
-    editions = builder.build(project, args.lang, args.format, args.strict, args.out, tts=args.tts,
+    editions = builder.build(project, args.lang, args.format, args.strict, args.out, tts=args.tts, force=args.force,
                              progress=Progress(err), notice=lambda text: print(f"note: {text}", file=err))
     for edition in editions:
         for problem in edition.report.problems:
@@ -160,6 +160,8 @@ def parser() -> argparse.ArgumentParser:
                        help="output format (repeatable; default: all)")
     build.add_argument("--strict", action="store_true", help="fail on any untranslated, fuzzy or unsafe message")
     build.add_argument("--out", type=Path, help="output folder (default: build/)")
+    build.add_argument("--force", action="store_true", help="rebuild every output, even those the manifest "
+                       "(build/bcbook-manifest.json) shows unchanged")
     build.add_argument("--tts", choices=["auto", *ENGINES], help="speech engine for the audio, overriding "
                        "book.toml (auto: espeak-ng, offline; piper: opt-in English neural voice, see the README's "
                        "licence notes; gtts needs the network)")

@@ -23,7 +23,8 @@ def test_same_inputs_give_the_same_bytes(tiny, tmp_path):
     shutil.copytree(tmp_path / "a" / "cache", tmp_path / "b" / "cache")
     builder.build(tiny, out_dir=tmp_path / "b")
     first = outputs(tmp_path / "a")
-    assert len(first) == 2 * (1 + 3 + 2 * 2 + 2)  # per language: EPUB, 3 PDFs, 2 chapters (MP3, VTT), playlist, book
+    assert len(first) == 1 + 2 * (1 + 3 + 2 * 2 + 2)  # the manifest; per language: EPUB, 3 PDFs, 2 chapters (MP3,
+    # VTT), playlist, audiobook
     for path in first:
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes(), path.name
 
@@ -81,3 +82,26 @@ def test_missing_catalog_says_how_to_create_it(tiny, tmp_path):
     (tiny.locales / "es" / "LC_MESSAGES" / "bcbook.po").unlink()
     with pytest.raises(FileNotFoundError, match="bcbook update --init es"):
         builder.build(tiny, ["es"], out_dir=tmp_path)
+
+
+def test_unchanged_jobs_are_skipped_and_changed_ones_redone(tiny, tmp_path, monkeypatch):
+    rendered = []
+    for name, writer in list(builder.WRITERS.items()):
+        monkeypatch.setitem(builder.WRITERS, name,
+                            lambda book, time, context, name=name, writer=writer:
+                            rendered.append(f"{book.lang}/{name}") or writer(book, time, context))
+    out = tmp_path / "out"
+    builder.build(tiny, formats=["epub"], out_dir=out)
+    first = {path: path.read_bytes() for path in outputs(out)}
+    assert sorted(rendered) == ["en/epub", "es/epub"]
+    builder.build(tiny, formats=["epub"], out_dir=out)
+    assert len(rendered) == 2 and {path: path.read_bytes() for path in outputs(out)} == first
+    catalog = tiny.locales / "es" / "LC_MESSAGES" / "bcbook.po"
+    catalog.write_text(catalog.read_text().replace('msgstr "Libro diminuto"', 'msgstr "Libro muy diminuto"'))
+    builder.build(tiny, formats=["epub"], out_dir=out)
+    assert rendered[2:] == ["es/epub"]
+    (out / "en" / "tiny.epub").write_bytes(b"damaged")  # a changed output is redone, not trusted
+    builder.build(tiny, formats=["epub"], out_dir=out)
+    assert rendered[3:] == ["en/epub"] and (out / "en" / "tiny.epub").read_bytes() == first[out / "en" / "tiny.epub"]
+    builder.build(tiny, formats=["epub"], out_dir=out, force=True)
+    assert sorted(rendered[4:]) == ["en/epub", "es/epub"]

@@ -51,12 +51,12 @@ def write_m4b(chapters: Iterable[tuple[str, np.ndarray]], tags: Tags, cover_png:
                    "-c:a", "aac", "-b:a", AAC_BITRATE, "-c:v", "copy", "-disposition:v:0", "attached_pic",
                    "-fflags", "+bitexact", "-flags:a", "+bitexact", "-flags:v", "+bitexact",
                    "-movflags", "+faststart", "-f", "ipod", "book.m4b"]
-        process = subprocess.Popen(command, cwd=folder, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        for _, samples in chapters:
-            process.stdin.write((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
-        process.stdin.close()
-        errors = process.stderr.read().decode("utf-8", "replace")
-        if process.wait() != 0:
+        with subprocess.Popen(command, cwd=folder, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+            for _, samples in chapters:
+                process.stdin.write((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+            process.stdin.close()
+            errors = process.stderr.read().decode("utf-8", "replace")
+        if process.returncode != 0:
             raise RuntimeError(f"ffmpeg could not write the M4B: {errors.strip()}")
         return (folder / "book.m4b").read_bytes()
 
