@@ -16,12 +16,15 @@ from importlib import resources
 
 from ebooklib import epub
 
-from . import front, inline, xhtml
+from . import front, inline, toc, xhtml
 from .epub_compat import XhtmlDocument, write_bytes
 from .model import Book, Figure
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 ACCESS_MODES = ("textual", "visual")
+# Every set of access modes that alone conveys the whole book: the text does (every picture has a
+# written description beside it), and so do text and pictures together. Visual alone does not.
+SUFFICIENT_MODES = ("textual", "textual,visual")
 FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "alternativeText",
             "displayTransformability")
 
@@ -44,14 +47,15 @@ def render(book: Book, date_time: tuple) -> bytes:
     nav = epub.EpubNav(file_name=front.NAV_FILE)
     nav.content = front.nav_document(book)
     chapters = [
-        _document(chapter.id, front.chapter_file(chapter), inline.plain_text(chapter.title.inlines),
+        _document(chapter.id, toc.chapter_file(chapter), inline.plain_text(chapter.title.inlines),
                   xhtml.chapter_document(book, chapter))
         for chapter in book.chapters
     ]
     for item in (cover, title, nav, *chapters):
         package.add_item(item)
-    package.add_item(epub.EpubNcx())
-    package.toc = [epub.Link(item.file_name, item.title, item.id) for item in chapters]
+    ncx = epub.EpubNcx()
+    ncx.content = toc.ncx(book, edition_identifier(book.meta.identifier, book.lang), toc.entries(book))
+    package.add_item(ncx)
     package.spine = [cover, title, nav, *chapters]
     return write_bytes(package, book.lang, date_time)
 
@@ -84,11 +88,13 @@ def _accessibility(package: epub.EpubBook, book: Book) -> None:
 
     for mode in ACCESS_MODES:
         meta("schema:accessMode", mode)
-    meta("schema:accessModeSufficient", "textual")
+    for modes in SUFFICIENT_MODES:
+        meta("schema:accessModeSufficient", modes)
     has_figures = any(isinstance(block, Figure) for chapter in book.chapters for block in chapter.blocks)
     for feature in FEATURES + (("longDescription",) if has_figures else ()):
         meta("schema:accessibilityFeature", feature)
     meta("schema:accessibilityHazard", "none")
     meta("schema:accessibilitySummary", inline.plain_text(book.meta.accessibility_summary.inlines))
     meta("dcterms:conformsTo", CONFORMS_TO)
-    meta("a11y:certifiedBy", book.meta.publisher)
+    # No a11y:certifiedBy: a conformance claim is certified by an independent evaluator, never by the
+    # publisher itself; add one here when a real certifier has checked an edition.

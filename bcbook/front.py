@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import inline
+from . import inline, toc
 from .lang import css_family
 from .wrapping import wrap
-from .model import Book, Chapter
+from .model import Book
+from .toc import chapter_file
 from .xhtml import EPUB_TYPE, E, document, phrase_element
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -23,10 +24,6 @@ COVER_PAGE = "cover.xhtml"
 TITLE_PAGE = "titlepage.xhtml"
 NAV_FILE = "nav.xhtml"
 _COVER_INK, _COVER_PAPER, _COVER_ACCENT = "#ffffff", "#12355b", "#f0a3c4"
-
-
-def chapter_file(chapter: Chapter) -> str:
-    return f"{chapter.id}.xhtml"
 
 
 def label(book: Book, key: str) -> str:
@@ -82,13 +79,9 @@ def title_page(book: Book) -> bytes:
 
 
 def nav_document(book: Book) -> bytes:
-    """EPUB 3 navigation document: table of contents plus hidden landmarks."""
-    toc = E("ol", None, *[
-        E("li", None, _link(chapter_file(chapter), phrase_element("span", chapter.title, book)))
-        for chapter in book.chapters
-    ])
+    """EPUB 3 navigation document: the nested table of contents plus hidden landmarks."""
     toc_nav = E("nav", {EPUB_TYPE: "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-title"},
-                E("h1", {"id": "toc-title"}, label(book, "contents")), toc)
+                E("h1", {"id": "toc-title"}, label(book, "contents")), toc.nav_list(book, toc.entries(book)))
     landmarks = E("nav", {EPUB_TYPE: "landmarks", "hidden": "hidden", "aria-labelledby": "landmarks-title"},
                   E("h2", {"id": "landmarks-title"}, label(book, "landmarks")),
                   E("ol", None, *[_landmark(*entry) for entry in landmark_entries(book)]))
@@ -109,9 +102,3 @@ def landmark_entries(book: Book) -> list[tuple[str, str, str]]:
 def _landmark(epub_type: str, href: str, title: str):
     link = E("a", {EPUB_TYPE: epub_type, "href": href}, title)
     return E("li", None, link)
-
-
-def _link(href: str, content) -> etree._Element:
-    link = E("a", {"href": href})
-    link.append(content)
-    return link

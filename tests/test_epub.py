@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 
+from bcbook import build as builder
 from bcbook.check import check_epub
-from conftest import LANGUAGES, epub_documents, epub_file
+from conftest import LANGUAGES, ROOT, epub_documents, epub_file
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+
+
+@pytest.fixture(scope="module")
+def built_book(tmp_path_factory) -> dict[str, Path]:
+    """{lang: EPUB path}: the real book, only its EPUBs (seconds, not the full session build)."""
+    out = tmp_path_factory.mktemp("epubs")
+    builder.build(builder.Project(ROOT), formats=["epub"], out_dir=out)
+    return {path.parent.name: path for path in out.glob("*/*.epub")}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -46,7 +57,8 @@ def test_package_metadata(built_book, lang):
         meta.setdefault(element.get("property"), []).append(element.text)
     assert meta["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
     assert set(meta["schema:accessMode"]) == {"textual", "visual"}
-    assert meta["schema:accessModeSufficient"] == ["textual"]
+    assert meta["schema:accessModeSufficient"] == ["textual", "textual,visual"]
+    assert "a11y:certifiedBy" not in meta  # the publisher cannot certify its own book
     assert {"structuralNavigation", "tableOfContents", "alternativeText"} <= set(meta["schema:accessibilityFeature"])
     assert meta["schema:accessibilityHazard"] == ["none"]
     assert len(meta["schema:accessibilitySummary"][0]) > 40
@@ -65,7 +77,7 @@ def test_nav_has_toc_and_landmarks(built_book, lang):
     nav = epub_file(built_book[lang], "EPUB/nav.xhtml")
     toc = nav.xpath("//x:nav[@epub:type='toc']", namespaces=NS)
     assert len(toc) == 1 and toc[0].get("role") == "doc-toc"
-    assert len(toc[0].xpath(".//x:li/x:a", namespaces=NS)) == 8
+    assert len(toc[0].xpath("x:ol/x:li/x:a", namespaces=NS)) == 8
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert set(landmarks) == {"cover", "toc", "bodymatter", "glossary"}
     assert not nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
@@ -124,3 +136,31 @@ def test_stylesheet_respects_reader_settings(built_book):
     assert "px" not in css.replace("0px", "")
     assert "color:" not in css.replace("currentColor", "")
     assert "background" not in css
+
+
+STAGES = ["Stage 0 (for comparison)", "Stage I", "Stage II", "Stage III", "Stage IV"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_contents_reach_every_section_heading(built_book, lang):
+    """nav and toc.ncx both list, under each chapter, its h2 headings, linked to where they are."""
+    documents = epub_documents(built_book[lang])
+    nav = documents["EPUB/nav.xhtml"]
+    chapters = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li", namespaces=NS)
+    ncx = epub_file(built_book[lang], "EPUB/toc.ncx")
+    ncx_chapters = ncx.xpath("/n:ncx/n:navMap/n:navPoint", namespaces=NCX)
+    assert len(chapters) == len(ncx_chapters) == 8
+    assert ncx.xpath("string(//n:meta[@name='dtb:depth']/@content)", namespaces=NCX) == "2"
+    for chapter, point in zip(chapters, ncx_chapters):
+        target = documents["EPUB/" + chapter.xpath("string(x:a/@href)", namespaces=NS)]
+        headings = target.xpath("//x:section/x:h2", namespaces=NS)
+        links = chapter.xpath("x:ol/x:li/x:a", namespaces=NS)
+        assert [a.get("href").split("#")[1] for a in links] == [h.get("id") for h in headings]
+        assert ["".join(a.itertext()) for a in links] == ["".join(h.itertext()) for h in headings]
+        ncx_links = point.xpath("n:navPoint/n:content/@src", namespaces=NCX)
+        assert ncx_links == [a.get("href") for a in links]
+    if lang == "en":
+        stages = nav.xpath("//x:a[contains(@href, 'stages-in-pictures.xhtml#')]", namespaces=NS)
+        assert [text for text in ("".join(a.itertext()) for a in stages) if text.startswith("Stage")] == STAGES
+    order = [int(value) for value in ncx.xpath("//n:navPoint/@playOrder", namespaces=NCX)]
+    assert order == list(range(1, len(order) + 1))
