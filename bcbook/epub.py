@@ -16,7 +16,7 @@ from importlib import resources
 
 from ebooklib import epub
 
-from . import front, inline, toc, xhtml
+from . import epub_fonts, front, inline, toc, xhtml
 from .epub_compat import XhtmlDocument, write_bytes
 from .model import Book, Figure
 
@@ -38,8 +38,6 @@ def render(book: Book, date_time: tuple) -> bytes:
     """The complete EPUB for one language, as bytes."""
     package = epub.EpubBook()
     _metadata(package, book)
-    package.add_item(epub.EpubItem(uid="css", file_name=xhtml.STYLESHEET, media_type="text/css",
-                                   content=resources.files("bcbook.assets").joinpath("book.css").read_bytes()))
     package.set_cover(front.COVER_FILE, front.cover_svg(book), create_page=False)
     cover = _document("cover-page", front.COVER_PAGE, front.label(book, "cover"), front.cover_page(book))
     title = _document("titlepage", front.TITLE_PAGE, inline.plain_text(book.meta.title.inlines),
@@ -53,11 +51,23 @@ def render(book: Book, date_time: tuple) -> bytes:
     ]
     for item in (cover, title, nav, *chapters):
         package.add_item(item)
+    _fonts_and_stylesheet(package, book, [item.content for item in (cover, title, nav, *chapters)])
     ncx = epub.EpubNcx()
     ncx.content = toc.ncx(book, edition_identifier(book.meta.identifier, book.lang), toc.entries(book))
     package.add_item(ncx)
     package.spine = [cover, title, nav, *chapters]
     return write_bytes(package, book.lang, date_time)
+
+
+def _fonts_and_stylesheet(package: epub.EpubBook, book: Book, documents: list[bytes]) -> None:
+    """The stylesheet, with @font-face for the subset fonts that the documents' text needs."""
+    fonts = epub_fonts.embed(documents, book.lang, book.meta.languages)
+    for number, font in enumerate(fonts, 1):
+        package.add_item(epub.EpubItem(uid=f"font-{number}", file_name=font.file_name, media_type=font.media_type,
+                                       content=font.data))
+    css = resources.files("bcbook.assets").joinpath("book.css").read_bytes()
+    css += epub_fonts.stylesheet(fonts, xhtml.STYLESHEET.rsplit("/", 1)[0])
+    package.add_item(epub.EpubItem(uid="css", file_name=xhtml.STYLESHEET, media_type="text/css", content=css))
 
 
 def _document(uid: str, file_name: str, title: str, content: bytes) -> XhtmlDocument:

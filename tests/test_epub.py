@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bcbook import build as builder
 from bcbook.check import check_epub
-from conftest import LANGUAGES, ROOT, epub_documents, epub_file
+from conftest import LANGUAGES, epub_documents, epub_file
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -17,12 +16,10 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
 
 
-@pytest.fixture(scope="module")
-def built_book(tmp_path_factory) -> dict[str, Path]:
-    """{lang: EPUB path}: the real book, only its EPUBs (seconds, not the full session build)."""
-    out = tmp_path_factory.mktemp("epubs")
-    builder.build(builder.Project(ROOT), formats=["epub"], out_dir=out)
-    return {path.parent.name: path for path in out.glob("*/*.epub")}
+@pytest.fixture
+def built_book(built_epubs) -> dict[str, Path]:
+    """The EPUBs alone (this module needs no PDF or audio)."""
+    return built_epubs
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -121,11 +118,11 @@ def test_cover_carries_the_translated_title(built_book):
 
 def test_colophon_says_the_spanish_translation_is_a_draft(built_book):
     colophon = epub_file(built_book["es"], "EPUB/about-this-book.xhtml")
-    text = " ".join(colophon.itertext())
+    text = "".join(colophon.itertext())
     assert "Esta traducción es un borrador" in text
     assert "Actualizado el 21 de diciembre de 2023" in text
     assert "Este libro también está disponible en: English, 中文 (简体), Tiếng Việt, العربية." in text
-    english = " ".join(epub_file(built_book["en"], "EPUB/about-this-book.xhtml").itertext())
+    english = "".join(epub_file(built_book["en"], "EPUB/about-this-book.xhtml").itertext())
     assert "draft" not in english
     assert "This book is also available in: Español, 中文 (简体), Tiếng Việt, العربية." in english
 
@@ -164,3 +161,34 @@ def test_contents_reach_every_section_heading(built_book, lang):
         assert [text for text in ("".join(a.itertext()) for a in stages) if text.startswith("Stage")] == STAGES
     order = [int(value) for value in ncx.xpath("//n:navPoint/@playOrder", namespaces=NCX)]
     assert order == list(range(1, len(order) + 1))
+
+
+EDITION_NAMES = {"en": "English", "es": "Español", "zh-Hans": "中文 (简体)", "vi": "Tiếng Việt", "ar": "العربية"}
+IN_ENGLISH = {"es": "(en inglés)", "zh-Hans": "（英文）", "vi": "(tiếng Anh)", "ar": "(بالإنجليزية)"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_other_editions_are_named_in_their_own_language(built_book, lang):
+    """The colophon's list of editions marks each name with lang, xml:lang and dir (WCAG 3.1.2)."""
+    colophon = epub_file(built_book[lang], "EPUB/about-this-book.xhtml")
+    spans = colophon.xpath("//x:p[x:span[@lang]][contains(@id, 'editions')]/x:span", namespaces=NS)
+    found = {span.get("lang"): ("".join(span.itertext()), span.get(XML_LANG), span.get("dir")) for span in spans}
+    assert found == {code: (name, code, "rtl" if code == "ar" else "ltr")
+                     for code, name in EDITION_NAMES.items() if code != lang}
+    licence = colophon.xpath("//x:p[@class='fonts']/x:span", namespaces=NS)
+    assert [(s.get("lang"), s.text) for s in licence] == ([] if lang == "en" else [("en", "SIL Open Font License 1.1")])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_outside_links_say_their_language(built_book, lang):
+    """Every outside link has hreflang="en"; in a translation its text says "(in English)" exactly once."""
+    links = [a for root in epub_documents(built_book[lang]).values()
+             for a in root.xpath("//x:a[starts-with(@href, 'http')]", namespaces=NS)]
+    assert len(links) == 9
+    assert {a.get("hreflang") for a in links} == {"en"}
+    for a in links:
+        text = "".join(a.itertext())
+        if lang == "en":
+            assert "(" not in text, text
+        else:
+            assert text.count(IN_ENGLISH[lang]) == 1, text
