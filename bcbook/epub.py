@@ -2,11 +2,14 @@
 
 Requires ebooklib (through bcbook.epub_compat, which holds every
 workaround), the XHTML writer and the front matter. Guarantees: the
-package has xml:lang, schema.org accessibility metadata and
-dcterms:conformsTo "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"; the nav has
-a toc and landmarks; every content document has lang and dir; a document
-with inline SVG declares the `svg` property; the same Book and date give the
-same bytes. Nothing is written to disk here: the builder does that.
+package has xml:lang, schema.org accessibility metadata (sufficient access
+modes that are true, no self-certification) and dcterms:conformsTo "EPUB
+Accessibility 1.1 - WCAG 2.1 Level AA"; the nav has a toc nested to the h2
+headings (toc.ncx the same, bcbook.toc) and landmarks; every content
+document has lang and dir; a document with inline SVG declares the `svg`
+property; the fonts its text needs travel with it as subsets declared in the
+manifest and the stylesheet (bcbook.epub_fonts); the same Book and date
+give the same bytes. Nothing is written to disk here: the builder does that.
 """
 
 from __future__ import annotations

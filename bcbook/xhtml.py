@@ -3,7 +3,9 @@
 Requires lxml. Guarantees: documents are built as element trees, so every
 text is escaped and every document is well-formed XHTML5 (polyglot, for
 the EPUB and, later, WeasyPrint); `lang`, `xml:lang` and `dir` are on every
-<html> and <body>, and on any phrase that fell back to another language;
+<html> and <body>, on any phrase that fell back to another language and on
+every Span (a run in another language); outside links carry hreflang and,
+in a translation, the catalog's "(in English)";
 chapters are <section epub:type="chapter" role="doc-chapter">, the glossary
 a <dl> in a doc-glossary section, the colophon a doc-colophon section.
 BLOCK_WRITERS and INLINE_WRITERS cover every node kind of the model.
