@@ -64,7 +64,7 @@ def render(book: Book, date_time: tuple) -> bytes:
 
 def _fonts_and_stylesheet(package: epub.EpubBook, book: Book, documents: list[bytes]) -> None:
     """The stylesheet, with @font-face for the subset fonts that the documents' text needs."""
-    fonts = epub_fonts.embed(documents, book.lang, book.meta.languages)
+    fonts = epub_fonts.embed(documents, book.lang)
     for number, font in enumerate(fonts, 1):
         package.add_item(epub.EpubItem(uid=f"font-{number}", file_name=font.file_name, media_type=font.media_type,
                                        content=font.data))

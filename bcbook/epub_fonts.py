@@ -30,7 +30,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from .lang import FONT_PACKAGES, embedded_font, stack_for
+from .lang import EMBEDDED_FONTS, FONT_PACKAGES, embedded_font, stack_for
 
 FONT_DIR = "fonts"
 WEIGHTS = ("Regular", "Bold")
@@ -78,11 +78,11 @@ def _visible(text: str | None) -> set[str]:
     return {char for char in text or "" if not char.isspace()}
 
 
-def embed(documents: list[bytes], book_lang: str, languages: tuple[str, ...]) -> list[Font]:
+def embed(documents: list[bytes], book_lang: str) -> list[Font]:
     """The subset fonts for the text in these documents (regular and bold of each family)."""
     fonts = []
     for family, chars in sorted(characters(documents, book_lang).items()):
-        langs = tuple(lang for lang in languages if embedded_font(lang) == family)
+        langs = tuple(lang for lang, name in EMBEDDED_FONTS.items() if name == family)
         for weight in WEIGHTS:
             data, extension = _subset(family, weight, "".join(sorted(chars)))
             name = f"{FONT_DIR}/{family.lower().replace(' ', '-')}-{weight.lower()}.{extension}"
