@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
-from lxml import etree
 
 from bcbook import build as builder
 from conftest import LANGUAGES, ROOT, epub_documents, epub_file

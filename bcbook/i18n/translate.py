@@ -5,7 +5,8 @@ names, text direction). Guarantees: every Phrase is looked up by
 (msgctxt, msgid); a missing, fuzzy, empty or unsafe translation falls back
 to the English phrase (marked lang="en") and is counted in the Report; a
 safe one is re-parsed with the same inline parser as the source. Slots for
-the date line, translation status and other editions become paragraphs.
+the date line, translation status, other editions (each name a Span in its
+own language) and the fonts' licence become paragraphs.
 """
 
 from __future__ import annotations
@@ -200,7 +201,6 @@ def _figure(block: Figure, translator: Translator) -> Figure:
 
 def _slot(slot: Slot, translator: Translator, book: Book):
     """Resolve the slots this stage knows; leave the others for later stages."""
-    lang = translator.lang
     if slot.name == "updated":
         updated = datetime.date.fromisoformat(book.meta.updated)
         date = lambda in_lang: format_date(updated, "long", locale=locale_of(in_lang))  # noqa: E731
