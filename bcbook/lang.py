@@ -27,9 +27,9 @@ FONT_STACKS = {
 
 
 # The family an EPUB embeds (subset to the characters used) for text in a language, where a reader's
-# own fonts may lack the script: no e-reader is sure to have CJK or Arabic, and the fonts of many e-ink
-# readers stop at Latin-1, without Vietnamese's stacked tone marks (ế, ộ). Other Latin-script
-# languages use the reader's font, which the reader chose.
+# own fonts may lack the script: no e-reader is sure to have CJK or Arabic, nor Vietnamese's stacked
+# tone marks (ế, ộ), where a missing glyph falls back letter by letter. Other Latin-script languages
+# use the reader's font, which the reader chose.
 EMBEDDED_FONTS = {
     "zh-Hans": "Noto Sans CJK SC",
     "ar": "Noto Naskh Arabic",
