@@ -2,11 +2,14 @@
 
 Requires ebooklib (through bcbook.epub_compat, which holds every
 workaround), the XHTML writer and the front matter. Guarantees: the
-package has xml:lang, schema.org accessibility metadata and
-dcterms:conformsTo "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"; the nav has
-a toc and landmarks; every content document has lang and dir; a document
-with inline SVG declares the `svg` property; the same Book and date give the
-same bytes. Nothing is written to disk here: the builder does that.
+package has xml:lang, schema.org accessibility metadata (sufficient access
+modes that are true, no self-certification) and dcterms:conformsTo "EPUB
+Accessibility 1.1 - WCAG 2.1 Level AA"; the nav has a toc nested to the h2
+headings (toc.ncx the same, bcbook.toc) and landmarks; every content
+document has lang and dir; a document with inline SVG declares the `svg`
+property; the fonts its text needs travel with it as subsets declared in the
+manifest and the stylesheet (bcbook.epub_fonts); the same Book and date
+give the same bytes. Nothing is written to disk here: the builder does that.
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ from importlib import resources
 
 from ebooklib import epub
 
-from . import front, inline, xhtml
+from . import epub_fonts, front, inline, toc, xhtml
 from .epub_compat import XhtmlDocument, write_bytes
 from .model import Book, Figure
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 ACCESS_MODES = ("textual", "visual")
+# Every set of access modes that alone conveys the whole book: the text does (every picture has a
+# written description beside it), and so do text and pictures together. Visual alone does not.
+SUFFICIENT_MODES = ("textual", "textual,visual")
 FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "alternativeText",
             "displayTransformability")
 
@@ -35,8 +41,6 @@ def render(book: Book, date_time: tuple) -> bytes:
     """The complete EPUB for one language, as bytes."""
     package = epub.EpubBook()
     _metadata(package, book)
-    package.add_item(epub.EpubItem(uid="css", file_name=xhtml.STYLESHEET, media_type="text/css",
-                                   content=resources.files("bcbook.assets").joinpath("book.css").read_bytes()))
     package.set_cover(front.COVER_FILE, front.cover_svg(book), create_page=False)
     cover = _document("cover-page", front.COVER_PAGE, front.label(book, "cover"), front.cover_page(book))
     title = _document("titlepage", front.TITLE_PAGE, inline.plain_text(book.meta.title.inlines),
@@ -44,16 +48,29 @@ def render(book: Book, date_time: tuple) -> bytes:
     nav = epub.EpubNav(file_name=front.NAV_FILE)
     nav.content = front.nav_document(book)
     chapters = [
-        _document(chapter.id, front.chapter_file(chapter), inline.plain_text(chapter.title.inlines),
+        _document(chapter.id, toc.chapter_file(chapter), inline.plain_text(chapter.title.inlines),
                   xhtml.chapter_document(book, chapter))
         for chapter in book.chapters
     ]
     for item in (cover, title, nav, *chapters):
         package.add_item(item)
-    package.add_item(epub.EpubNcx())
-    package.toc = [epub.Link(item.file_name, item.title, item.id) for item in chapters]
+    _fonts_and_stylesheet(package, book, [item.content for item in (cover, title, nav, *chapters)])
+    ncx = epub.EpubNcx()
+    ncx.content = toc.ncx(book, edition_identifier(book.meta.identifier, book.lang), toc.entries(book))
+    package.add_item(ncx)
     package.spine = [cover, title, nav, *chapters]
     return write_bytes(package, book.lang, date_time)
+
+
+def _fonts_and_stylesheet(package: epub.EpubBook, book: Book, documents: list[bytes]) -> None:
+    """The stylesheet, with @font-face for the subset fonts that the documents' text needs."""
+    fonts = epub_fonts.embed(documents, book.lang)
+    for number, font in enumerate(fonts, 1):
+        package.add_item(epub.EpubItem(uid=f"font-{number}", file_name=font.file_name, media_type=font.media_type,
+                                       content=font.data))
+    css = resources.files("bcbook.assets").joinpath("book.css").read_bytes()
+    css += epub_fonts.stylesheet(fonts, xhtml.STYLESHEET.rsplit("/", 1)[0])
+    package.add_item(epub.EpubItem(uid="css", file_name=xhtml.STYLESHEET, media_type="text/css", content=css))
 
 
 def _document(uid: str, file_name: str, title: str, content: bytes) -> XhtmlDocument:
@@ -84,11 +101,13 @@ def _accessibility(package: epub.EpubBook, book: Book) -> None:
 
     for mode in ACCESS_MODES:
         meta("schema:accessMode", mode)
-    meta("schema:accessModeSufficient", "textual")
+    for modes in SUFFICIENT_MODES:
+        meta("schema:accessModeSufficient", modes)
     has_figures = any(isinstance(block, Figure) for chapter in book.chapters for block in chapter.blocks)
     for feature in FEATURES + (("longDescription",) if has_figures else ()):
         meta("schema:accessibilityFeature", feature)
     meta("schema:accessibilityHazard", "none")
     meta("schema:accessibilitySummary", inline.plain_text(book.meta.accessibility_summary.inlines))
     meta("dcterms:conformsTo", CONFORMS_TO)
-    meta("a11y:certifiedBy", book.meta.publisher)
+    # No a11y:certifiedBy: a conformance claim is certified by an independent evaluator, never by the
+    # publisher itself; add one here when a real certifier has checked an edition.

@@ -5,8 +5,9 @@ Requires ebooklib and lxml. Guarantees, against ebooklib's known gaps:
   with lxml.html, which lowercases SVG names like viewBox and drops <head>
   children and <body> attributes); it still refuses ill-formed XML.
 - BookWriter puts xml:lang on <package> (ebooklib writes none), writes the
-  nav document we rendered (ebooklib would build its own, and its automatic
-  page-list takes any element with epub:type and id), raises on I/O errors
+  nav document and toc.ncx we rendered (ebooklib would build its own: its
+  automatic page-list takes any element with epub:type and id, and its NCX
+  says depth 0 and numbers nested entries badly), raises on I/O errors
   (write_epub swallows OSError), and makes the zip reproducible: fixed
   timestamps, `mimetype` first and stored.
 - `media_duration=` is never used (it writes an invalid attribute): media
@@ -59,6 +60,9 @@ class BookWriter(epub.EpubWriter):
 
     def _get_nav(self, item):
         return item.content
+
+    def _get_ncx(self):
+        return next(item for item in self.book.get_items() if isinstance(item, epub.EpubNcx)).content
 
     def write(self):
         self.out = _FixedTimeZip(self.file_name, "w", zipfile.ZIP_DEFLATED)

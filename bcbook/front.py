@@ -2,7 +2,8 @@
 
 Requires lxml and bcbook.xhtml. Guarantees: the cover is an SVG with the
 translated title as real text (deterministic bytes, a <title> for screen
-readers); the nav has a toc (role doc-toc) and hidden landmarks, with
+readers); the nav has a toc (role doc-toc, nested to the h2 headings by
+bcbook.toc) and hidden landmarks, with
 translated headings; every document carries the book's language and
 direction like the chapters do.
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from . import inline
+from . import inline, toc
 from .lang import css_family
 from .wrapping import wrap
-from .model import Book, Chapter
+from .model import Book
+from .toc import chapter_file
 from .xhtml import EPUB_TYPE, E, document, phrase_element
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -23,10 +25,6 @@ COVER_PAGE = "cover.xhtml"
 TITLE_PAGE = "titlepage.xhtml"
 NAV_FILE = "nav.xhtml"
 _COVER_INK, _COVER_PAPER, _COVER_ACCENT = "#ffffff", "#12355b", "#f0a3c4"
-
-
-def chapter_file(chapter: Chapter) -> str:
-    return f"{chapter.id}.xhtml"
 
 
 def label(book: Book, key: str) -> str:
@@ -82,13 +80,9 @@ def title_page(book: Book) -> bytes:
 
 
 def nav_document(book: Book) -> bytes:
-    """EPUB 3 navigation document: table of contents plus hidden landmarks."""
-    toc = E("ol", None, *[
-        E("li", None, _link(chapter_file(chapter), phrase_element("span", chapter.title, book)))
-        for chapter in book.chapters
-    ])
+    """EPUB 3 navigation document: the nested table of contents plus hidden landmarks."""
     toc_nav = E("nav", {EPUB_TYPE: "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-title"},
-                E("h1", {"id": "toc-title"}, label(book, "contents")), toc)
+                E("h1", {"id": "toc-title"}, label(book, "contents")), toc.nav_list(book, toc.entries(book)))
     landmarks = E("nav", {EPUB_TYPE: "landmarks", "hidden": "hidden", "aria-labelledby": "landmarks-title"},
                   E("h2", {"id": "landmarks-title"}, label(book, "landmarks")),
                   E("ol", None, *[_landmark(*entry) for entry in landmark_entries(book)]))
@@ -109,9 +103,3 @@ def landmark_entries(book: Book) -> list[tuple[str, str, str]]:
 def _landmark(epub_type: str, href: str, title: str):
     link = E("a", {EPUB_TYPE: epub_type, "href": href}, title)
     return E("li", None, link)
-
-
-def _link(href: str, content) -> etree._Element:
-    link = E("a", {"href": href})
-    link.append(content)
-    return link

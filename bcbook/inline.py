@@ -1,8 +1,9 @@
 """Inline Markdown subset <-> inline nodes, for source text and translations alike.
 
-Requires markdown-it-py. Guarantees: raw HTML is never recognised (it stays
-text, so writers escape it); only **strong**, *emphasis* and [links](url)
-become markup; anything else the parser finds (code, images, hard breaks)
+Requires markdown-it-py and mdit-py-plugins. Guarantees: raw HTML is never
+recognised (it stays text, so writers escape it); only **strong**,
+*emphasis*, [links](url) and language spans `[words]{lang=en}` (a span may
+set `lang` to a language code and nothing else) become markup; anything else the parser finds (code, images, hard breaks)
 is reported by `parse` as a problem instead of being rendered.
 `to_markdown(parse(s))` is the canonical spelling of `s`: the extractor
 and the builder both use it as the msgid, so the two always agree.
@@ -15,12 +16,15 @@ import string
 from collections import Counter
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
 
-from .model import Emph, Inline, Link, Strong, Text
+from .model import Emph, Inline, Link, Span, Strong, Text
 
-_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_OPENERS = {"strong_open": Strong, "em_open": Emph, "link_open": Link}
-_CLOSERS = {"strong_close", "em_close", "link_close"}
+_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).use(
+    attrs_plugin, spans=True)
+_OPENERS = {"strong_open": Strong, "em_open": Emph, "link_open": Link, "span_open": Span}
+_CLOSERS = {"strong_close", "em_close", "link_close", "span_close"}
+_LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _SPECIAL = re.compile(r"([\\*_\[\]`<])")
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
@@ -60,7 +64,14 @@ def _build(tokens, start: int) -> tuple[list[Inline], int]:
 
 def _make(token, children: tuple[Inline, ...]) -> Inline:
     if token.type == "link_open":
+        if set(token.attrs) - {"href"}:
+            raise InlineError("a link may not carry {attributes}")
         return Link(str(token.attrs.get("href", "")), children)
+    if token.type == "span_open":
+        lang = str(token.attrs.get("lang", ""))
+        if set(token.attrs) != {"lang"} or not _LANGUAGE_CODE.fullmatch(lang):
+            raise InlineError("a [span]{...} may only give a language code, as in [words]{lang=en}")
+        return Span(lang, children)
     return _OPENERS[token.type](children)
 
 
@@ -89,6 +100,8 @@ def _node_markdown(node: Inline) -> str:
         return f"**{inner}**"
     if isinstance(node, Emph):
         return f"*{inner}*"
+    if isinstance(node, Span):
+        return f"[{inner}]{{lang={node.lang}}}"
     target = f"<{node.target}>" if re.search(r"[\s()<>]", node.target) else node.target
     return f"[{inner}]({target})"
 
@@ -106,16 +119,20 @@ def map_text(nodes: tuple[Inline, ...], change) -> tuple[Inline, ...]:
             out.append(Text(change(node.text)))
         elif isinstance(node, Link):
             out.append(Link(node.target, map_text(node.children, change)))
+        elif isinstance(node, Span):
+            out.append(Span(node.lang, map_text(node.children, change)))
         else:
             out.append(type(node)(map_text(node.children, change)))
     return tuple(out)
 
 
 def markup_counts(nodes: tuple[Inline, ...]) -> Counter:
-    """How many strong, emphasis and link nodes the text has."""
+    """How many strong, emphasis and link nodes the text has (language spans are free to add)."""
     counts: Counter = Counter()
     for node in nodes:
-        if not isinstance(node, Text):
+        if isinstance(node, Span):
+            counts += markup_counts(node.children)
+        elif not isinstance(node, Text):
             counts[type(node).__name__.lower()] += 1
             counts += markup_counts(node.children)
     return counts

@@ -4,7 +4,8 @@ Requires Babel. Guarantees: one place decides how a BCP 47 code from
 book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
 such as en-XA fall back to their base language) and to a folder name
 under locales/ ("zh_Hans"), and to the fonts that draw its script
-(FONT_STACKS); an unknown code raises UnknownLocaleError.
+(FONT_STACKS, and EMBEDDED_FONTS for the family an EPUB carries for text
+in that language); an unknown code raises UnknownLocaleError.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from babel import Locale, UnknownLocaleError
 
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
-__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "locale_of", "native_name", "stack_for"]
+__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "embedded_font", "locale_of",
+           "native_name", "stack_for"]
 
 # Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
 FONT_STACKS = {
@@ -24,6 +26,21 @@ FONT_STACKS = {
 }
 
 
+# The family an EPUB embeds (subset to the characters used) for text in a language, where a reader's
+# own fonts may lack the script: no e-reader is sure to have CJK or Arabic, nor Vietnamese's stacked
+# tone marks (ế, ộ), where a missing glyph falls back letter by letter. Other Latin-script languages
+# use the reader's font, which the reader chose.
+EMBEDDED_FONTS = {
+    "zh-Hans": "Noto Sans CJK SC",
+    "ar": "Noto Naskh Arabic",
+    "vi": "Noto Sans",
+}
+# Where the embedded families come from: the Debian package that installs each one (for error messages).
+FONT_PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Naskh Arabic": "fonts-noto-core",
+                 "Noto Sans CJK SC": "fonts-noto-cjk"}
+FONT_LICENCE = "SIL Open Font License 1.1"  # the licence of every family above
+
+
 def by_language(table: dict, lang: str):
     """The entry for a language code, else for its base language ("zh-Hans" -> "zh"), else None."""
     return table.get(lang) or table.get(lang.split("-")[0])
@@ -32,6 +49,11 @@ def by_language(table: dict, lang: str):
 def stack_for(lang: str) -> tuple[str, ...]:
     """The font families for a language, in order (print embeds them; the EPUB and SVG name them)."""
     return by_language(FONT_STACKS, lang) or FONT_STACKS["default"]
+
+
+def embedded_font(lang: str) -> str | None:
+    """The font family an EPUB carries for text in this language, or None (the reader's font)."""
+    return by_language(EMBEDDED_FONTS, lang)
 
 
 def css_family(lang: str) -> str:

@@ -38,8 +38,16 @@ class Link:
     children: tuple["Inline", ...]
 
 
-Inline = Text | Strong | Emph | Link
-INLINE_KINDS = (Text, Strong, Emph, Link)
+@dataclass(frozen=True)
+class Span:
+    """Words in another language than the text around them (a language name, a term kept in English)."""
+
+    lang: str  # BCP 47, e.g. "en", "zh-Hans"
+    children: tuple["Inline", ...]
+
+
+Inline = Text | Strong | Emph | Link | Span
+INLINE_KINDS = (Text, Strong, Emph, Link, Span)
 
 
 # -- translatable units -----------------------------------------------------
@@ -117,7 +125,7 @@ class Slot:
     origin: Origin
 
 
-SLOT_NAMES = ("updated", "editions", "translation-status")
+SLOT_NAMES = ("updated", "editions", "translation-status", "fonts")
 
 
 @dataclass(frozen=True)

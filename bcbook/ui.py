@@ -23,6 +23,12 @@ MESSAGES = {
     "cover-alt": ("Cover of the book {title}", "{title} is the book's title."),
     "editions": ("This book is also available in: {languages}.",
                  "{languages} is a list of language names, each written in its own language."),
+    "link-in-english": ("{link} (in English)",
+                        "Added to a link whose web page is in English. {link} is the link's own text; keep it. "
+                        "Write \"in English\" as a reader of your language expects it."),
+    "fonts-licence": ("This book uses the fonts {fonts}, under the {licence}.",
+                      "{fonts} is a list of font names (Noto ...); {licence} is the licence's name, kept in English "
+                      "(\"SIL Open Font License 1.1\")."),
     "status-draft": ("This translation is a draft. A medical translator has not reviewed it yet.", ""),
     "status-reviewed": ("This translation was reviewed by a medical translator: {reviewer}.",
                         "{reviewer} is the name of the medical translator who checked this translation."),

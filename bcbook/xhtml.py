@@ -3,7 +3,9 @@
 Requires lxml. Guarantees: documents are built as element trees, so every
 text is escaped and every document is well-formed XHTML5 (polyglot, for
 the EPUB and, later, WeasyPrint); `lang`, `xml:lang` and `dir` are on every
-<html> and <body>, and on any phrase that fell back to another language;
+<html> and <body>, on any phrase that fell back to another language and on
+every Span (a run in another language); outside links carry hreflang and,
+in a translation, the catalog's "(in English)";
 chapters are <section epub:type="chapter" role="doc-chapter">, the glossary
 a <dl> in a doc-glossary section, the colophon a doc-colophon section.
 BLOCK_WRITERS and INLINE_WRITERS cover every node kind of the model.
@@ -14,8 +16,10 @@ from __future__ import annotations
 from lxml import etree
 
 from . import inline
+from .lang import locale_of
 from .model import (
-    Book, Chapter, Definitions, Emph, Figure, Heading, ItemList, Link, Note, Paragraph, Phrase, Slot, Strong, Text,
+    Book, Chapter, Definitions, Emph, Figure, Heading, ItemList, Link, Note, Paragraph, Phrase, Slot, Span, Strong,
+    Text,
 )
 from .figures.render import render as render_figure
 
@@ -94,26 +98,60 @@ def phrase_element(tag: str, phrase: Phrase, book: Book, attrs: dict | None = No
         element.set(XML_LANG, phrase.lang)
         element.set("dir", "ltr")
     for node in phrase.inlines:
-        _append(element, inline_element(node))
+        _append(element, inline_element(node, book))
     return element
 
 
-def inline_element(node):
-    return INLINE_WRITERS[type(node)](node)
+def inline_element(node, book: Book | None = None):
+    """The markup for one inline node; with the book, links also say the language they lead to."""
+    return INLINE_WRITERS[type(node)](node, book)
 
 
-def _children(tag: str, attrs: dict, node) -> etree._Element:
+def _children(tag: str, attrs: dict, node, book: Book | None) -> etree._Element:
     element = E(tag, attrs)
     for child in node.children:
-        _append(element, inline_element(child))
+        _append(element, inline_element(child, book))
     return element
+
+
+def language_attributes(lang: str) -> dict:
+    """lang, xml:lang and dir for a run in another language (WCAG 3.1.2)."""
+    return {"lang": lang, XML_LANG: lang, "dir": locale_of(lang).text_direction}
+
+
+def link_language(book: Book, target: str) -> str | None:
+    """The language of the page a link leads to: outside pages are in the source language (en)."""
+    return book.meta.languages[0] if target.startswith(("http://", "https://")) else None
+
+
+def _link(node: Link, book: Book | None) -> etree._Element:
+    """<a> with hreflang; where the page's language is not the book's, "(in English)" inside the link.
+
+    The note is plain text in the link (one link, one tagged annotation in the PDF), and only where
+    the catalog translates it: an English note inside a Spanish sentence would help no one.
+    """
+    target_lang = link_language(book, node.target) if book else None
+    attrs = {"href": node.target, **({"hreflang": target_lang} if target_lang else {})}
+    children = [inline_element(child, book) for child in node.children]
+    label = book.labels.get("link-in-english") if book else None
+    if target_lang != "en" or book.lang == "en" or not label or label.lang or _says_it_already(node, label):
+        return E("a", attrs, children)
+    before, _, after = inline.plain_text(label.inlines).partition("{link}")
+    return E("a", attrs, before, children, after)
+
+
+def _says_it_already(node: Link, label: Phrase) -> bool:
+    """The translator wrote "(in English)" into the link text already (as the source link's did)."""
+    words = inline.plain_text(label.inlines).replace("{link}", "").strip(" ()（）")
+    return bool(words) and words in inline.plain_text(node.children)
 
 
 INLINE_WRITERS = {
-    Text: lambda node: node.text,
-    Strong: lambda node: _children("strong", {}, node),
-    Emph: lambda node: _children("em", {}, node),
-    Link: lambda node: _children("a", {"href": node.target}, node),
+    Text: lambda node, book: node.text,
+    Strong: lambda node, book: _children("strong", {}, node, book),
+    Emph: lambda node, book: _children("em", {}, node, book),
+    Link: _link,
+    Span: lambda node, book: _children("span", language_attributes(node.lang), node, book),
 }
 
 

@@ -70,6 +70,14 @@ def built_book(build_dir) -> dict[str, Path]:
     return {path.parent.name: path for path in build_dir.glob("*/*.epub")}
 
 
+@pytest.fixture(scope="session")
+def built_epubs(tmp_path_factory) -> dict[str, Path]:
+    """{lang: EPUB path} of the real book built as EPUB only (seconds, not the full build)."""
+    out = tmp_path_factory.mktemp("epubs")
+    builder.build(builder.Project(ROOT), formats=["epub"], out_dir=out)
+    return {path.parent.name: path for path in out.glob("*/*.epub")}
+
+
 def upper_case_catalog(pot: Path, target: Path, lang: str = PSEUDO) -> Path:
     """Write a catalog whose every msgstr is its msgid with the words upper-cased."""
     template = po.read(pot)

@@ -36,6 +36,7 @@ def test_script_rules(english):
     assert all(c.utterances[0].text == c.title for c in chapters)
     spoken = " ".join(u.text for c in chapters for u in c.utterances)
     assert "Learn about treatment" not in spoken and "Share Your Story" not in spoken
+    assert "Open Font License" not in spoken  # the fonts line is about the text editions, not the audio
     assert "Underarm lymph nodes: cancer in 10 or more nodes." in spoken  # a figure's long description
     speech = " ".join(u.speech for c in chapters for u in c.utterances)
     assert "Stage three A" in speech and "her two" in speech and "HER2" not in speech

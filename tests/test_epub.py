@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,13 @@ from conftest import LANGUAGES, epub_documents, epub_file
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+
+
+@pytest.fixture
+def built_book(built_epubs) -> dict[str, Path]:
+    """The EPUBs alone (this module needs no PDF or audio)."""
+    return built_epubs
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -46,7 +54,8 @@ def test_package_metadata(built_book, lang):
         meta.setdefault(element.get("property"), []).append(element.text)
     assert meta["dcterms:conformsTo"] == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
     assert set(meta["schema:accessMode"]) == {"textual", "visual"}
-    assert meta["schema:accessModeSufficient"] == ["textual"]
+    assert meta["schema:accessModeSufficient"] == ["textual", "textual,visual"]
+    assert "a11y:certifiedBy" not in meta  # the publisher cannot certify its own book
     assert {"structuralNavigation", "tableOfContents", "alternativeText"} <= set(meta["schema:accessibilityFeature"])
     assert meta["schema:accessibilityHazard"] == ["none"]
     assert len(meta["schema:accessibilitySummary"][0]) > 40
@@ -65,7 +74,7 @@ def test_nav_has_toc_and_landmarks(built_book, lang):
     nav = epub_file(built_book[lang], "EPUB/nav.xhtml")
     toc = nav.xpath("//x:nav[@epub:type='toc']", namespaces=NS)
     assert len(toc) == 1 and toc[0].get("role") == "doc-toc"
-    assert len(toc[0].xpath(".//x:li/x:a", namespaces=NS)) == 8
+    assert len(toc[0].xpath("x:ol/x:li/x:a", namespaces=NS)) == 8
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert set(landmarks) == {"cover", "toc", "bodymatter", "glossary"}
     assert not nav.xpath("//x:nav[@epub:type='page-list']", namespaces=NS)
@@ -109,11 +118,11 @@ def test_cover_carries_the_translated_title(built_book):
 
 def test_colophon_says_the_spanish_translation_is_a_draft(built_book):
     colophon = epub_file(built_book["es"], "EPUB/about-this-book.xhtml")
-    text = " ".join(colophon.itertext())
+    text = "".join(colophon.itertext())
     assert "Esta traducción es un borrador" in text
     assert "Actualizado el 21 de diciembre de 2023" in text
     assert "Este libro también está disponible en: English, 中文 (简体), Tiếng Việt, العربية." in text
-    english = " ".join(epub_file(built_book["en"], "EPUB/about-this-book.xhtml").itertext())
+    english = "".join(epub_file(built_book["en"], "EPUB/about-this-book.xhtml").itertext())
     assert "draft" not in english
     assert "This book is also available in: Español, 中文 (简体), Tiếng Việt, العربية." in english
 
@@ -124,3 +133,62 @@ def test_stylesheet_respects_reader_settings(built_book):
     assert "px" not in css.replace("0px", "")
     assert "color:" not in css.replace("currentColor", "")
     assert "background" not in css
+
+
+STAGES = ["Stage 0 (for comparison)", "Stage I", "Stage II", "Stage III", "Stage IV"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_contents_reach_every_section_heading(built_book, lang):
+    """nav and toc.ncx both list, under each chapter, its h2 headings, linked to where they are."""
+    documents = epub_documents(built_book[lang])
+    nav = documents["EPUB/nav.xhtml"]
+    chapters = nav.xpath("//x:nav[@epub:type='toc']/x:ol/x:li", namespaces=NS)
+    ncx = epub_file(built_book[lang], "EPUB/toc.ncx")
+    ncx_chapters = ncx.xpath("/n:ncx/n:navMap/n:navPoint", namespaces=NCX)
+    assert len(chapters) == len(ncx_chapters) == 8
+    assert ncx.xpath("string(//n:meta[@name='dtb:depth']/@content)", namespaces=NCX) == "2"
+    for chapter, point in zip(chapters, ncx_chapters):
+        target = documents["EPUB/" + chapter.xpath("string(x:a/@href)", namespaces=NS)]
+        headings = target.xpath("//x:section/x:h2", namespaces=NS)
+        links = chapter.xpath("x:ol/x:li/x:a", namespaces=NS)
+        assert [a.get("href").split("#")[1] for a in links] == [h.get("id") for h in headings]
+        assert ["".join(a.itertext()) for a in links] == ["".join(h.itertext()) for h in headings]
+        ncx_links = point.xpath("n:navPoint/n:content/@src", namespaces=NCX)
+        assert ncx_links == [a.get("href") for a in links]
+    if lang == "en":
+        stages = nav.xpath("//x:a[contains(@href, 'stages-in-pictures.xhtml#')]", namespaces=NS)
+        assert [text for text in ("".join(a.itertext()) for a in stages) if text.startswith("Stage")] == STAGES
+    order = [int(value) for value in ncx.xpath("//n:navPoint/@playOrder", namespaces=NCX)]
+    assert order == list(range(1, len(order) + 1))
+
+
+EDITION_NAMES = {"en": "English", "es": "Español", "zh-Hans": "中文 (简体)", "vi": "Tiếng Việt", "ar": "العربية"}
+IN_ENGLISH = {"es": "(en inglés)", "zh-Hans": "（英文）", "vi": "(tiếng Anh)", "ar": "(بالإنجليزية)"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_other_editions_are_named_in_their_own_language(built_book, lang):
+    """The colophon's list of editions marks each name with lang, xml:lang and dir (WCAG 3.1.2)."""
+    colophon = epub_file(built_book[lang], "EPUB/about-this-book.xhtml")
+    spans = colophon.xpath("//x:p[x:span[@lang]][contains(@id, 'editions')]/x:span", namespaces=NS)
+    found = {span.get("lang"): ("".join(span.itertext()), span.get(XML_LANG), span.get("dir")) for span in spans}
+    assert found == {code: (name, code, "rtl" if code == "ar" else "ltr")
+                     for code, name in EDITION_NAMES.items() if code != lang}
+    licence = colophon.xpath("//x:p[@class='fonts']/x:span", namespaces=NS)
+    assert [(s.get("lang"), s.text) for s in licence] == ([] if lang == "en" else [("en", "SIL Open Font License 1.1")])
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_outside_links_say_their_language(built_book, lang):
+    """Every outside link has hreflang="en"; in a translation its text says "(in English)" exactly once."""
+    links = [a for root in epub_documents(built_book[lang]).values()
+             for a in root.xpath("//x:a[starts-with(@href, 'http')]", namespaces=NS)]
+    assert len(links) == 9
+    assert {a.get("hreflang") for a in links} == {"en"}
+    for a in links:
+        text = "".join(a.itertext())
+        if lang == "en":
+            assert "(" not in text, text
+        else:
+            assert text.count(IN_ENGLISH[lang]) == 1, text

@@ -57,3 +57,27 @@ def test_po_reader_refuses_non_utf8(tmp_path):
     path.write_bytes(b'msgid "a"\nmsgstr "\xe9"\n')
     with pytest.raises(po.PoSyntaxError, match="not UTF-8"):
         po.read(path, "x.po")
+
+
+def test_language_span_round_trips_and_may_be_added_by_a_translator():
+    """A translator may mark words kept in another language: [words]{lang=en} (WCAG 3.1.2)."""
+    from bcbook.i18n import safety
+    from bcbook.model import Span
+    nodes = inline.parse("Ask about [HER2-low]{lang=en} and [here](https://example.org/a).")
+    assert nodes[1] == Span("en", (Text("HER2-low"),))
+    assert inline.parse(inline.to_markdown(nodes)) == nodes
+    source = inline.parse("Ask about HER2-low and [here](https://example.org/a).")
+    translated = safety.check(source, "询问 [HER2-low]{lang=en} 和[这里](https://example.org/a)。", ())
+    assert Span("en", (Text("HER2-low"),)) in translated
+    assert inline.map_text(nodes, str.upper)[1] == Span("en", (Text("HER2-LOW"),))
+
+
+@pytest.mark.parametrize("text", [
+    "a [b]{lang=en title=x} c",     # only lang
+    "a [b]{.warning} c",            # no classes
+    "a [b]{lang=\"en><script\"} c",  # not a language code
+    "a [b](https://example.org){lang=en} c",  # links carry no attributes
+])
+def test_spans_and_links_refuse_other_attributes(text):
+    with pytest.raises(inline.InlineError):
+        inline.parse(text)

@@ -2,7 +2,8 @@
 
 Requires the model and a pronunciation Lexicon (bcbook.audio.pronounce). Guarantees:
 each chapter starts with its title; figures are read as their caption and
-long description; link-only lines ("Learn more about ...") are skipped;
+long description; link-only lines ("Learn more about ...") and the
+colophon's fonts line (true of the text editions only) are skipped;
 text is split into sentences per language; `speech` has the lexicon
 applied (HER2 -> "her two", Stage IIIA -> "stage three A", "0.2 cm" ->
 "0 point two centimeters") while `text` keeps the book's words for
@@ -67,7 +68,7 @@ class _Builder:
     def block(self, block) -> None:
         if isinstance(block, Heading):
             self.say(inline.plain_text(block.text.inlines), "heading")
-        elif isinstance(block, Paragraph) and not _link_only(block.text.inlines):
+        elif isinstance(block, Paragraph) and not _link_only(block.text.inlines) and block.role != "fonts":
             self.say(inline.plain_text(block.text.inlines), "paragraph")
         elif isinstance(block, ItemList):
             for item in block.items:

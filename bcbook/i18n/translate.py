@@ -5,7 +5,8 @@ names, text direction). Guarantees: every Phrase is looked up by
 (msgctxt, msgid); a missing, fuzzy, empty or unsafe translation falls back
 to the English phrase (marked lang="en") and is counted in the Report; a
 safe one is re-parsed with the same inline parser as the source. Slots for
-the date line, translation status and other editions become paragraphs.
+the date line, translation status, other editions (each name a Span in its
+own language) and the fonts' licence become paragraphs.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .. import inline, ui
-from ..lang import catalog_dir_name, locale_of, native_name
+from ..lang import FONT_LICENCE, catalog_dir_name, embedded_font, locale_of, native_name
 from ..model import (
-    Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Text,
+    Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Span, Text,
 )
 from . import po, safety
 
@@ -142,6 +143,18 @@ def fill(phrase: Phrase, values: dict[str, str]) -> Phrase:
     return replace(phrase, inlines=inline.map_text(phrase.inlines, lambda text: text.format_map(known)))
 
 
+def fill_nodes(phrase: Phrase, name: str, nodes: list) -> Phrase:
+    """Put inline nodes (not just text) where a phrase has the {name} placeholder."""
+    field, out = "{" + name + "}", []
+    for node in phrase.inlines:
+        if isinstance(node, Text) and field in node.text:
+            before, _, after = node.text.partition(field)
+            out.extend(part for part in (Text(before), *nodes, Text(after)) if part != Text(""))
+        else:
+            out.append(node)
+    return replace(phrase, inlines=tuple(out))
+
+
 def translate_book(book: Book, translator: Translator) -> Book:
     """Book(lang): every phrase translated or counted as a fallback; slots resolved."""
     meta = book.meta
@@ -188,17 +201,39 @@ def _figure(block: Figure, translator: Translator) -> Figure:
 
 def _slot(slot: Slot, translator: Translator, book: Book):
     """Resolve the slots this stage knows; leave the others for later stages."""
-    lang = translator.lang
     if slot.name == "updated":
         updated = datetime.date.fromisoformat(book.meta.updated)
         date = lambda in_lang: format_date(updated, "long", locale=locale_of(in_lang))  # noqa: E731
         return Paragraph(slot.id, translator.interface("updated", date=date), role="date")
     if slot.name == "editions":
-        others = [native_name(code) for code in book.meta.languages if code != lang]
-        return Paragraph(slot.id, translator.interface("editions", languages=", ".join(others))) if others else None
+        return _editions(slot, translator, book)
+    if slot.name == "fonts":
+        return _fonts(slot, translator, book)
     if slot.name == "translation-status":
         return _status(slot, translator)
     return slot
+
+
+def _editions(slot: Slot, translator: Translator, book: Book):
+    """"Also available in: ..." with each language's own name, marked with that language."""
+    others = [code for code in book.meta.languages if code != translator.lang]
+    if not others:
+        return None
+    names: list = []
+    for code in others:
+        names += [Text(", ")] if names else []
+        names.append(Span(code, (Text(native_name(code)),)))
+    return Paragraph(slot.id, fill_nodes(translator.interface("editions"), "languages", names))
+
+
+def _fonts(slot: Slot, translator: Translator, book: Book):
+    """The fonts carried for the book's scripts (every edition is named in its own script) and their licence."""
+    families = sorted({embedded_font(code) for code in book.meta.languages} - {None})
+    if not families:
+        return None
+    phrase = translator.interface("fonts-licence", fonts=", ".join(families))
+    licence = (Text(FONT_LICENCE),) if (phrase.lang or translator.lang) == "en" else (Span("en", (Text(FONT_LICENCE),)),)
+    return Paragraph(slot.id, fill_nodes(phrase, "licence", list(licence)), role="fonts")
 
 
 def _status(slot: Slot, translator: Translator):
