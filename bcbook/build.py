@@ -13,6 +13,7 @@ the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import tempfile
@@ -108,9 +109,13 @@ class Edition:
     report: Report
 
 
-def gather(project: Project, languages: list[str] | None = None) -> list[Edition]:
-    """Read the source and translate it into each language (no output written)."""
+def gather(project: Project, languages: list[str] | None = None, tts: str | None = None) -> list[Edition]:
+    """Read the source and translate it into each language (no output written); `tts` overrides the
+    speech engine of book.toml, so the colophon names the voice that really reads the audio."""
     source = reader.read_book(project.source)
+    if tts:
+        audio = {**source.meta.audio, "engine": tts, "engines": {}}
+        source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, audio=audio))
     wanted = languages or list(source.meta.languages)
     unknown = [lang for lang in wanted if lang not in source.meta.languages]
     if unknown:
@@ -187,7 +192,7 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     unknown = [name for name in formats if name not in WRITERS]
     if unknown:
         raise BuildError(f"unknown format {', '.join(unknown)}; known: {', '.join(WRITERS)}")
-    editions = gather(project, languages)
+    editions = gather(project, languages, tts)
     if strict:
         check_strict(editions)
     context = Context(project, out_dir or project.build, tts, progress, notice)

@@ -117,7 +117,9 @@ class Slot:
 
     `name` is one of SLOT_NAMES. `updated` becomes the translated
     "Updated {date}" line; `translation-status` says whether a medical
-    translator reviewed the catalog; `editions` lists the other languages.
+    translator reviewed the catalog; `editions` lists the other languages;
+    `fonts` names the embedded fonts and their licence; `narration` names
+    the synthetic voice that reads the audio edition.
     """
 
     id: str
@@ -125,7 +127,7 @@ class Slot:
     origin: Origin
 
 
-SLOT_NAMES = ("updated", "editions", "translation-status", "fonts")
+SLOT_NAMES = ("updated", "editions", "translation-status", "fonts", "narration")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ MESSAGES = {
     "fonts-licence": ("This book uses the fonts {fonts}, under the {licence}.",
                       "{fonts} is a list of font names (Noto ...); {licence} is the licence's name, kept in English "
                       "(\"SIL Open Font License 1.1\")."),
+    "narration": ("The audio edition is read by a synthetic voice, not a person: {voice}.",
+                  "{voice} names the speech engine and its voice, e.g. \"espeak-ng, en-us\"; keep it as it is."),
     "status-draft": ("This translation is a draft. A medical translator has not reviewed it yet.", ""),
     "status-reviewed": ("This translation was reviewed by a medical translator: {reviewer}.",
                         "{reviewer} is the name of the medical translator who checked this translation."),

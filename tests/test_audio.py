@@ -219,3 +219,20 @@ def test_forbidden_voices_are_checked_when_the_book_is_read(tiny):
     book_toml.write_text(book_toml.read_text() + '\n[audio]\nforbidden_voices = ["nobody"]\n')
     with pytest.raises(ConfigError, match=r"source/book.toml:\d+: forbidden_voices must list engines"):
         builder.gather(tiny)
+
+
+def _narration_line(book) -> str:
+    from bcbook import inline
+    from bcbook.model import Paragraph
+    lines = [inline.plain_text(block.text.inlines) for chapter in book.chapters for block in chapter.blocks
+             if isinstance(block, Paragraph) and block.role == "narration"]
+    assert len(lines) == 1
+    return lines[0]
+
+
+def test_the_colophon_names_the_voice_that_reads_the_audio():
+    spanish = builder.gather(builder.Project(ROOT), ["es"])[0].book
+    assert _narration_line(spanish) == "La edición en audio la lee una voz sintética, no una persona: espeak-ng, es-419."
+    online = builder.gather(builder.Project(ROOT), ["es"], tts="gtts")[0].book
+    assert _narration_line(online).endswith(": Google Text-to-Speech (online), es.")
+    assert not any(u.text.startswith("La edición en audio") for c in script(spanish, Lexicon()) for u in c.utterances)

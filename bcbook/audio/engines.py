@@ -12,6 +12,7 @@ forbidden_voices: "engine" or "engine:voice") is never used.
 
 from __future__ import annotations
 
+from . import voices
 from .engine import NoVoice
 
 
@@ -31,7 +32,7 @@ def _gtts():
 
 
 ENGINES = {"espeak": _espeak, "piper": _piper, "gtts": _gtts}  # name -> factory (imports the engine when used)
-AUTO_ORDER = ("espeak",)
+AUTO_ORDER = (voices.AUTO,)
 _instances: dict = {}
 
 

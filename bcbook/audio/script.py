@@ -21,6 +21,7 @@ from .pronounce import Lexicon
 
 __all__ = ["ChapterScript", "Lexicon", "Utterance", "script", "split_sentences"]
 
+_NOT_NARRATED = ("fonts", "narration")  # colophon lines about the text edition, and the voice's own name
 PAUSES = {"heading": 0.9, "sentence": 0.45, "paragraph": 0.8}
 _NO_SPACE_SCRIPTS = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
@@ -68,7 +69,7 @@ class _Builder:
     def block(self, block) -> None:
         if isinstance(block, Heading):
             self.say(inline.plain_text(block.text.inlines), "heading")
-        elif isinstance(block, Paragraph) and not _link_only(block.text.inlines) and block.role != "fonts":
+        elif isinstance(block, Paragraph) and not _link_only(block.text.inlines) and block.role not in _NOT_NARRATED:
             self.say(inline.plain_text(block.text.inlines), "paragraph")
         elif isinstance(block, ItemList):
             for item in block.items:

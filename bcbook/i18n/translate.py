@@ -6,7 +6,7 @@ names, text direction). Guarantees: every Phrase is looked up by
 to the English phrase (marked lang="en") and is counted in the Report; a
 safe one is re-parsed with the same inline parser as the source. Slots for
 the date line, translation status, other editions (each name a Span in its
-own language) and the fonts' licence become paragraphs.
+own language), the fonts' licence and the narrating voice become paragraphs.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .. import inline, ui
+from ..audio.voices import narrator
 from ..lang import FONT_LICENCE, catalog_dir_name, embedded_font, locale_of, native_name
 from ..model import (
     Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Span, Text,
@@ -209,6 +210,9 @@ def _slot(slot: Slot, translator: Translator, book: Book):
         return _editions(slot, translator, book)
     if slot.name == "fonts":
         return _fonts(slot, translator, book)
+    if slot.name == "narration":
+        voice = narrator(book.meta.audio, translator.lang)
+        return Paragraph(slot.id, translator.interface("narration", voice=voice), role="narration") if voice else None
     if slot.name == "translation-status":
         return _status(slot, translator)
     return slot
