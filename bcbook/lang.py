@@ -4,7 +4,8 @@ Requires Babel. Guarantees: one place decides how a BCP 47 code from
 book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
 such as en-XA fall back to their base language) and to a folder name
 under locales/ ("zh_Hans"), and to the fonts that draw its script
-(FONT_STACKS); an unknown code raises UnknownLocaleError.
+(FONT_STACKS), and which region's conventions format its numbers and dates
+(FORMAT_REGIONS); an unknown code raises UnknownLocaleError.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from babel import Locale, UnknownLocaleError
 
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
-__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "locale_of", "native_name", "stack_for"]
+__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "format_locale_of", "locale_of",
+           "native_name", "stack_for"]
 
 # Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
 FONT_STACKS = {
@@ -22,6 +24,10 @@ FONT_STACKS = {
     "zh": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
     "ar": ("Noto Naskh Arabic", "Noto Sans", "Noto Sans CJK SC"),
 }
+
+
+# The readers are in the US: Spanish decimals take a point ("0.2", read "cero punto dos"), as in es_US.
+FORMAT_REGIONS = {"es": "US"}
 
 
 def by_language(table: dict, lang: str):
@@ -47,6 +53,13 @@ def locale_of(lang: str) -> Locale:
         if "_" in code and code.split("_")[-1] in PSEUDO_REGIONS:
             return Locale.parse(code.split("_")[0])
         raise
+
+
+def format_locale_of(lang: str) -> Locale:
+    """The locale that formats numbers and dates for a language's readers (es -> es_US)."""
+    locale = locale_of(lang)
+    region = by_language(FORMAT_REGIONS, lang)
+    return Locale(locale.language, region, script=locale.script) if region and not locale.territory else locale
 
 
 def catalog_dir_name(lang: str) -> str:

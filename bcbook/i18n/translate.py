@@ -19,7 +19,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .. import inline, ui
-from ..lang import catalog_dir_name, locale_of, native_name
+from ..lang import catalog_dir_name, format_locale_of, locale_of, native_name
 from ..model import (
     Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Text,
 )
@@ -118,7 +118,7 @@ class Translator:
     def figure_sentence(self, sentence: Phrase, values: tuple) -> Phrase:
         """A description sentence with {size} as a local number and {organs} as a local list."""
         translated = self.phrase(sentence)
-        locale = locale_of(translated.lang or self.lang)
+        locale = format_locale_of(translated.lang or self.lang)
         filled = {}
         for name, value in values:
             if isinstance(value, tuple):
@@ -189,10 +189,10 @@ def _figure(block: Figure, translator: Translator) -> Figure:
 def _slot(slot: Slot, translator: Translator, book: Book):
     """Resolve the slots this stage knows; leave the others for later stages."""
     lang = translator.lang
-    if slot.name == "updated":
-        updated = datetime.date.fromisoformat(book.meta.updated)
-        date = lambda in_lang: format_date(updated, "long", locale=locale_of(in_lang))  # noqa: E731
-        return Paragraph(slot.id, translator.interface("updated", date=date), role="date")
+    if slot.name in ("updated", "edition"):
+        day = datetime.date.fromisoformat(book.meta.updated if slot.name == "updated" else book.meta.edition_date)
+        date = lambda in_lang: format_date(day, "long", locale=format_locale_of(in_lang))  # noqa: E731
+        return Paragraph(slot.id, translator.interface(slot.name, date=date), role="date")
     if slot.name == "editions":
         others = [native_name(code) for code in book.meta.languages if code != lang]
         return Paragraph(slot.id, translator.interface("editions", languages=", ".join(others))) if others else None
