@@ -5,7 +5,8 @@ book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
 such as en-XA fall back to their base language) and to a folder name
 under locales/ ("zh_Hans"), and to the fonts that draw its script
 (FONT_STACKS), and which region's conventions format its numbers and dates
-(FORMAT_REGIONS); an unknown code raises UnknownLocaleError.
+(FORMAT_REGIONS), and the comma that separates a list of names
+(LIST_SEPARATORS); an unknown code raises UnknownLocaleError.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from babel import Locale, UnknownLocaleError
 
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
-__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "format_locale_of", "locale_of",
-           "native_name", "stack_for"]
+__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "format_locale_of", "list_separator",
+           "locale_of", "native_name", "stack_for"]
 
 # Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
 FONT_STACKS = {
@@ -28,6 +29,9 @@ FONT_STACKS = {
 
 # The readers are in the US: Spanish decimals take a point ("0.2", read "cero punto dos"), as in es_US.
 FORMAT_REGIONS = {"es": "US"}
+
+# Between the names of a list: Chinese uses the enumeration comma, Arabic its own comma.
+LIST_SEPARATORS = {"default": ", ", "zh": "、", "ar": "، "}
 
 
 def by_language(table: dict, lang: str):
@@ -60,6 +64,10 @@ def format_locale_of(lang: str) -> Locale:
     locale = locale_of(lang)
     region = by_language(FORMAT_REGIONS, lang)
     return Locale(locale.language, region, script=locale.script) if region and not locale.territory else locale
+
+
+def list_separator(lang: str) -> str:
+    return by_language(LIST_SEPARATORS, lang) or LIST_SEPARATORS["default"]
 
 
 def catalog_dir_name(lang: str) -> str:

@@ -19,7 +19,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .. import inline, ui
-from ..lang import catalog_dir_name, format_locale_of, locale_of, native_name
+from ..lang import catalog_dir_name, format_locale_of, list_separator, locale_of, native_name
 from ..model import (
     Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Text,
 )
@@ -195,7 +195,8 @@ def _slot(slot: Slot, translator: Translator, book: Book):
         return Paragraph(slot.id, translator.interface(slot.name, date=date), role="date")
     if slot.name == "editions":
         others = [native_name(code) for code in book.meta.languages if code != lang]
-        return Paragraph(slot.id, translator.interface("editions", languages=", ".join(others))) if others else None
+        names = list_separator(lang).join(others)
+        return Paragraph(slot.id, translator.interface("editions", languages=names)) if others else None
     if slot.name == "translation-status":
         return _status(slot, translator)
     return slot
