@@ -207,6 +207,8 @@ def test_conditions_are_written_out_in_the_words(summary):
             assert "distant" in text, text
         if route.get("distant") is True:
             assert "spread" in text, text
+            if "figure" in summary:  # the picture shows possible places, never all of them at once
+                assert "one or more" in text, text
         if "micro" in route.get("axillary", ()) and "none" not in route["axillary"]:
             assert "tiny clusters" in text, text
         if set(route.get("breastbone", ["none"])) - {"none"}:
