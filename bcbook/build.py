@@ -7,7 +7,7 @@ file is touched; with `strict`, any fallback or unsafe translation stops
 the build before writing; outputs go to a temporary file in the target
 folder and are renamed into place, so an interrupted or failed build never
 leaves a half-written file and never damages the last good output.
-Time comes from SOURCE_DATE_EPOCH (default: the book's updated date), so
+Time comes from SOURCE_DATE_EPOCH (default: the edition's date), so
 the same inputs give the same bytes.
 """
 
@@ -130,12 +130,12 @@ def gather(project: Project, languages: list[str] | None = None, tts: str | None
 
 
 def build_time(book: Book) -> tuple:
-    """The timestamp every output carries: SOURCE_DATE_EPOCH, else the book's updated date."""
+    """The timestamp every output carries: SOURCE_DATE_EPOCH, else the edition's date (book.toml edition_date)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
     else:
-        moment = datetime.datetime.fromisoformat(book.meta.updated)
+        moment = datetime.datetime.fromisoformat(book.meta.edition_date)
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 

@@ -24,7 +24,7 @@ BOOK_FILE = "book.toml"
 TRANSLATED_FIELDS = ("title", "subtitle", "description", "accessibility_summary")
 _REQUIRED = {
     "slug": str, "identifier": str, "publisher": str, "source": str,
-    "updated": datetime.date, "languages": list, **{name: str for name in TRANSLATED_FIELDS},
+    "updated": datetime.date, "edition_date": datetime.date, "languages": list, **{name: str for name in TRANSLATED_FIELDS},
 }
 
 
@@ -54,7 +54,8 @@ def load(source_dir: Path) -> Settings:
         slug=book["slug"], title=phrases["title"], subtitle=phrases["subtitle"],
         description=phrases["description"], accessibility_summary=phrases["accessibility_summary"],
         publisher=book["publisher"], source_url=book["source"],
-        updated=book["updated"].isoformat(), identifier=book["identifier"],
+        updated=book["updated"].isoformat(), edition_date=book["edition_date"].isoformat(),
+        identifier=book["identifier"],
         languages=tuple(_language(code, text) for code in book["languages"]),
         allowed_link_hosts=tuple(data.get("translation", {}).get("allowed_link_hosts", ())),
         audio=_audio(data.get("audio", {}), text),

@@ -91,7 +91,7 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     package.add_metadata("DC", "publisher", meta.publisher)
     package.add_metadata("DC", "description", inline.plain_text(meta.description.inlines))
     package.add_metadata("DC", "source", meta.source_url)
-    package.add_metadata("DC", "date", meta.updated)
+    package.add_metadata("DC", "date", meta.edition_date)
     _accessibility(package, book)
 
 

@@ -5,7 +5,9 @@ book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
 such as en-XA fall back to their base language) and to a folder name
 under locales/ ("zh_Hans"), and to the fonts that draw its script
 (FONT_STACKS, and EMBEDDED_FONTS for the family an EPUB carries for text
-in that language); an unknown code raises UnknownLocaleError.
+in that language), which region's conventions format its numbers and
+dates (FORMAT_REGIONS), and the comma that separates a list of names
+(LIST_SEPARATORS); an unknown code raises UnknownLocaleError.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from babel import Locale, UnknownLocaleError
 
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
-__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "embedded_font", "locale_of",
-           "native_name", "stack_for"]
+__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "embedded_font", "format_locale_of",
+           "list_separator", "locale_of", "native_name", "stack_for"]
 
 # Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
 FONT_STACKS = {
@@ -39,6 +41,12 @@ EMBEDDED_FONTS = {
 FONT_PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Naskh Arabic": "fonts-noto-core",
                  "Noto Sans CJK SC": "fonts-noto-cjk"}
 FONT_LICENCE = "SIL Open Font License 1.1"  # the licence of every family above
+
+# The readers are in the US: Spanish decimals take a point ("0.2", read "cero punto dos"), as in es_US.
+FORMAT_REGIONS = {"es": "US"}
+
+# Between the names of a list: Chinese uses the enumeration comma, Arabic its own comma.
+LIST_SEPARATORS = {"default": ", ", "zh": "、", "ar": "، "}
 
 
 def by_language(table: dict, lang: str):
@@ -69,6 +77,17 @@ def locale_of(lang: str) -> Locale:
         if "_" in code and code.split("_")[-1] in PSEUDO_REGIONS:
             return Locale.parse(code.split("_")[0])
         raise
+
+
+def format_locale_of(lang: str) -> Locale:
+    """The locale that formats numbers and dates for a language's readers (es -> es_US)."""
+    locale = locale_of(lang)
+    region = by_language(FORMAT_REGIONS, lang)
+    return Locale(locale.language, region, script=locale.script) if region and not locale.territory else locale
+
+
+def list_separator(lang: str) -> str:
+    return by_language(LIST_SEPARATORS, lang) or LIST_SEPARATORS["default"]
 
 
 def catalog_dir_name(lang: str) -> str:

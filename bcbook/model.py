@@ -116,7 +116,8 @@ class Slot:
     """A named place that the translation step fills in.
 
     `name` is one of SLOT_NAMES. `updated` becomes the translated
-    "Updated {date}" line; `translation-status` says whether a medical
+    "Source text updated {date}" line (the source web page's date);
+    `edition` the "This edition: {date}" line (book.toml edition_date); `translation-status` says whether a medical
     translator reviewed the catalog; `editions` lists the other languages;
     `fonts` names the embedded fonts and their licence; `narration` names
     the synthetic voice that reads the audio edition.
@@ -127,7 +128,7 @@ class Slot:
     origin: Origin
 
 
-SLOT_NAMES = ("updated", "editions", "translation-status", "fonts", "narration")
+SLOT_NAMES = ("updated", "edition", "editions", "translation-status", "fonts", "narration")
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,8 @@ class Meta:
     accessibility_summary: Phrase
     publisher: str
     source_url: str
-    updated: str  # ISO date
+    updated: str  # ISO date of the source web page
+    edition_date: str  # ISO date of this edition (book.toml edition_date), never the build clock
     identifier: str
     languages: tuple[str, ...]
     allowed_link_hosts: tuple[str, ...] = ()

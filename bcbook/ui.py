@@ -14,8 +14,10 @@ MESSAGES = {
     "cover": ("Cover", ""),
     "start": ("Start of the book", "A landmark that takes the reader to the first chapter."),
     "glossary": ("Glossary", "A landmark that takes the reader to the glossary."),
-    "updated": ("Updated {date}", "{date} is the date the source text was last updated, already written out "
-                "in your language."),
+    "updated": ("Source text updated {date}", "{date} is the date the source web page was last updated, already "
+                "written out in your language."),
+    "edition": ("This edition: {date}", "{date} is the date of this edition of the book, already written out in "
+                "your language."),
     "figure-description": ("What the picture shows", "Heading above the written description of a picture."),
     "page-of": ("Page {page} of {pages}", "Footer of each printed page. {page} and {pages} become numbers."),
     "audio-artist": ("{publisher}. Synthetic voice: {voice}",

@@ -59,7 +59,7 @@ def test_package_metadata(built_book, lang):
     assert {"structuralNavigation", "tableOfContents", "alternativeText"} <= set(meta["schema:accessibilityFeature"])
     assert meta["schema:accessibilityHazard"] == ["none"]
     assert len(meta["schema:accessibilitySummary"][0]) > 40
-    assert meta["dcterms:modified"] == ["2023-12-21T00:00:00Z"]
+    assert meta["dcterms:modified"] == ["2026-12-02T00:00:00Z"]  # book.toml edition_date
 
 
 def test_translated_title_and_distinct_identifiers(built_book):
@@ -120,7 +120,8 @@ def test_colophon_says_the_spanish_translation_is_a_draft(built_book):
     colophon = epub_file(built_book["es"], "EPUB/about-this-book.xhtml")
     text = "".join(colophon.itertext())
     assert "Esta traducción es un borrador" in text
-    assert "Actualizado el 21 de diciembre de 2023" in text
+    assert "Texto de origen actualizado el 21 de diciembre de 2023" in text  # the source page's date
+    assert "Esta edición: 2 de diciembre de 2026" in text  # book.toml edition_date
     assert "Este libro también está disponible en: English, 中文 (简体), Tiếng Việt, العربية." in text
     english = "".join(epub_file(built_book["en"], "EPUB/about-this-book.xhtml").itertext())
     assert "draft" not in english

@@ -132,7 +132,7 @@ def test_spanish_description_uses_local_numbers_and_lists(editions):
     assert "unos 3 cm" in text
     assert "los huesos, los pulmones, el hígado y el cerebro" in text
     block = next(b for b in figures_of(editions["es"]) if b.panel.id == "stage-ia")
-    assert "unos 1,5 cm" in block.description[1].inlines[0].text
+    assert "unos 1.5 cm" in block.description[1].inlines[0].text  # US Spanish (content-facts.md section 9)
 
 
 def test_epub_figures_link_their_long_description(built_book):

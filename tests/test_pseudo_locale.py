@@ -46,9 +46,10 @@ def test_every_block_and_interface_word_goes_through_the_catalog(book_project, t
 
 def _has_lower_case(text: str) -> bool:
     """Lower-case letters other than values filled in by Babel or the book (a date, a list's "and", a name)."""
-    values = ["December 21, 2023", "bcbook Patient Education", ", and ", *(native_name(code) for code in LANGUAGES),
+    values = ["bcbook Patient Education", ", and ", *(native_name(code) for code in LANGUAGES),
               *EMBEDDED_FONTS.values(), FONT_LICENCE, narrator({}, "en")]
     cleaned = re.sub("|".join(map(re.escape, values)), "", text)
+    cleaned = re.sub(r"\b[A-Z][a-z]+ \d{1,2}, \d{4}\b", "", cleaned)  # dates Babel writes out (source, edition)
     return any(char.islower() for char in cleaned)
 
 

@@ -37,4 +37,5 @@ def test_the_web_only_sentences_are_replaced_and_the_date_is_written_out(built_b
     text = english_text(built_book["en"])
     assert not any(phrase in text for phrase in WEB_ONLY)
     assert "Stages of invasive breast cancer, in pictures" in text
-    assert "Updated December 21, 2023" in text and "12/21/23" not in text
+    assert "Source text updated December 21, 2023" in text and "12/21/23" not in text
+    assert "This edition: December 2, 2026" in text

@@ -64,10 +64,10 @@ def test_strict_build_fails_on_unsafe_translation_and_writes_nothing(tiny, tmp_p
 
 
 def test_wrong_placeholder_is_rejected(tiny, tmp_path):
-    _replace(tiny, 'msgstr "Actualizado el {date}"', 'msgstr "Actualizado el {fecha}"')
+    _replace(tiny, 'msgstr "Texto de origen actualizado el {date}"', 'msgstr "Texto de origen actualizado el {fecha}"')
     editions = builder.build(tiny, languages=["es"], out_dir=tmp_path)
     assert "placeholders differ: expected ['date'], found ['fecha']" in editions[0].report.problems[0]
-    assert "Updated December 21, 2023" in _epub_text(tmp_path / "es" / "tiny.epub")
+    assert "Source text updated December 21, 2023" in _epub_text(tmp_path / "es" / "tiny.epub")
 
 
 def test_fuzzy_entries_never_ship(tiny, tmp_path):

@@ -21,7 +21,7 @@ from babel.numbers import format_decimal
 
 from .. import inline, ui
 from ..audio.voices import narrator
-from ..lang import FONT_LICENCE, catalog_dir_name, embedded_font, locale_of, native_name
+from ..lang import FONT_LICENCE, catalog_dir_name, embedded_font, format_locale_of, list_separator, locale_of, native_name
 from ..model import (
     Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Span, Text,
 )
@@ -120,7 +120,7 @@ class Translator:
     def figure_sentence(self, sentence: Phrase, values: tuple) -> Phrase:
         """A description sentence with {size} as a local number and {organs} as a local list."""
         translated = self.phrase(sentence)
-        locale = locale_of(translated.lang or self.lang)
+        locale = format_locale_of(translated.lang or self.lang)
         filled = {}
         for name, value in values:
             if isinstance(value, tuple):
@@ -202,10 +202,10 @@ def _figure(block: Figure, translator: Translator) -> Figure:
 
 def _slot(slot: Slot, translator: Translator, book: Book):
     """Resolve the slots this stage knows; leave the others for later stages."""
-    if slot.name == "updated":
-        updated = datetime.date.fromisoformat(book.meta.updated)
-        date = lambda in_lang: format_date(updated, "long", locale=locale_of(in_lang))  # noqa: E731
-        return Paragraph(slot.id, translator.interface("updated", date=date), role="date")
+    if slot.name in ("updated", "edition"):
+        day = datetime.date.fromisoformat(book.meta.updated if slot.name == "updated" else book.meta.edition_date)
+        date = lambda in_lang: format_date(day, "long", locale=format_locale_of(in_lang))  # noqa: E731
+        return Paragraph(slot.id, translator.interface(slot.name, date=date), role="date")
     if slot.name == "editions":
         return _editions(slot, translator, book)
     if slot.name == "fonts":
@@ -219,13 +219,14 @@ def _slot(slot: Slot, translator: Translator, book: Book):
 
 
 def _editions(slot: Slot, translator: Translator, book: Book):
-    """"Also available in: ..." with each language's own name, marked with that language."""
+    """"Also available in: ..." with each language's own name, marked with that language, separated as the
+    book's language separates a list (、 in Chinese, ، in Arabic)."""
     others = [code for code in book.meta.languages if code != translator.lang]
     if not others:
         return None
     names: list = []
     for code in others:
-        names += [Text(", ")] if names else []
+        names += [Text(list_separator(translator.lang))] if names else []
         names.append(Span(code, (Text(native_name(code)),)))
     return Paragraph(slot.id, fill_nodes(translator.interface("editions"), "languages", names))
 
