@@ -8,7 +8,9 @@ the build before writing; outputs go to a temporary file in the target
 folder and are renamed into place, so an interrupted or failed build never
 leaves a half-written file and never damages the last good output.
 Time comes from SOURCE_DATE_EPOCH (default: the book's updated date), so
-the same inputs give the same bytes.
+the same inputs give the same bytes. With `require_review`, a translation
+that a medical translator has not reviewed entry by entry stops the build
+before writing, like `strict` does for incomplete ones.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import datetime
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import epub, reader
+from . import config, epub, reader
 from .audio import render as audio_render
 from .audio.cache import SpeechCache
 from .audio.render import AudioOptions
@@ -76,6 +78,7 @@ class StrictError(BuildError):
 @dataclass(frozen=True)
 class Project:
     root: Path
+    contact: Path | None = None  # a clinic's [contact] file replacing book.toml's
 
     @property
     def source(self) -> Path:
@@ -99,6 +102,8 @@ class Edition:
 def gather(project: Project, languages: list[str] | None = None) -> list[Edition]:
     """Read the source and translate it into each language (no output written)."""
     source = reader.read_book(project.source)
+    if project.contact:
+        source = replace(source, meta=replace(source.meta, contact=config.load_contact(project.contact)))
     wanted = languages or list(source.meta.languages)
     unknown = [lang for lang in wanted if lang not in source.meta.languages]
     if unknown:
@@ -141,6 +146,16 @@ def check_strict(editions: list[Edition]) -> None:
         raise StrictError("--strict: incomplete or unsafe translations:\n  " + "\n  ".join(lines))
 
 
+def check_review(editions: list[Edition]) -> None:
+    """With --require-review: refuse a translation unless every entry it uses is reviewed as it is now."""
+    failing = [e.report for e in editions if e.report.review is not None and not e.report.review.complete]
+    if failing:
+        lines = [f"{r.lang}: {r.review.label} ({r.review.reviewed} of {r.review.total} entries reviewed, "
+                 f"{r.review.changed} changed since review)" for r in failing]
+        raise StrictError("--require-review: translations not reviewed by a medical translator:\n  "
+                          + "\n  ".join(lines) + "\n  (see `bcbook review LANG`)")
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +174,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
           strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
-          progress: Callable | None = None) -> list[Edition]:
+          progress: Callable | None = None, require_review: bool = False) -> list[Edition]:
     """Gather, check, render, then write. Returns the editions with their reports."""
     formats = formats or list(WRITERS)
     unknown = [name for name in formats if name not in WRITERS]
@@ -168,6 +183,8 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     editions = gather(project, languages)
     if strict:
         check_strict(editions)
+    if require_review:
+        check_review(editions)
     context = Context(project, out_dir or project.build, tts, progress)
     outputs = render_all(editions, formats, context)
     for path, data in outputs.items():

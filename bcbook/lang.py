@@ -4,7 +4,9 @@ Requires Babel. Guarantees: one place decides how a BCP 47 code from
 book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
 such as en-XA fall back to their base language) and to a folder name
 under locales/ ("zh_Hans"), and to the fonts that draw its script
-(FONT_STACKS); an unknown code raises UnknownLocaleError.
+(FONT_STACKS); an unknown code raises UnknownLocaleError. UNIT_SPELLINGS
+lists how each published language writes the units the book uses, so the
+review document can tell "2 cm" and "2 厘米" apart from a changed number.
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ FONT_STACKS = {
     "zh-Hans": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
     "zh": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
     "ar": ("Noto Naskh Arabic", "Noto Sans", "Noto Sans CJK SC"),
+}
+
+
+# unit -> its spellings in the published languages (en, es, zh-Hans, vi, ar), longest match wins
+UNIT_SPELLINGS = {
+    "cm": ("cm", "centimeters", "centimeter", "centímetros", "centímetro", "厘米", "公分", "xen-ti-mét",
+           "xentimét", "سم", "سنتيمتر", "سنتيمترات"),
+    "mm": ("mm", "millimeters", "millimeter", "milímetros", "milímetro", "毫米", "mi-li-mét", "milimét", "مم",
+           "ملم", "مليمتر"),
+    "inch": ("inches", "inch", "pulgadas", "pulgada", "英寸", "inch", "بوصة", "بوصات"),
+    "%": ("%", "٪", "percent", "por ciento", "phần trăm", "في المائة"),
 }
 
 

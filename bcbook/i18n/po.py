@@ -4,7 +4,9 @@ Requires only the standard library. Guarantees: a file that is not valid PO
 syntax (an unterminated string, an unknown keyword, a bad escape, a
 duplicate message) raises PoSyntaxError naming the file and line; it never
 guesses. Obsolete (#~) entries are skipped; fuzzy entries are kept with
-their flag so callers can treat them as untranslated. Babel's own reader
+their flag so callers can treat them as untranslated; translator comments
+("# ..." lines, written by the translator, not the extracted "#." notes)
+are kept for the review document. Babel's own reader
 silently repairs broken files, which is why translations are read here.
 """
 
@@ -31,6 +33,7 @@ class PoEntry:
     context: str | None
     line: int
     fuzzy: bool = False
+    comments: tuple[str, ...] = ()
 
 
 @dataclass
@@ -62,17 +65,21 @@ def read(path: Path, label: str | None = None) -> PoFile:
 
 def _entries(lines: list[str], name: str):
     fields: dict[str, str] = {}
-    current, flags, start = None, set(), 0
+    current, flags, start, comments = None, set(), 0, []
     for number, raw in enumerate(lines + [""], start=1):
         line = raw.strip()
         if not line or (line.startswith("#") and current and current.startswith("msgstr")):
             if fields:
-                yield _finish(fields, flags, start, name)
+                yield _finish(fields, flags, start, name, comments)
             fields, current, flags = {}, None, set()
+            if not line:
+                comments = []  # comments that precede a blank line belong to no entry
         if not line or line.startswith("#~"):
             continue
         if line.startswith("#,"):
             flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif line == "#" or line.startswith("# "):
+            comments.append(line[2:])
         elif line.startswith("#"):
             continue
         elif line.startswith('"'):
@@ -117,12 +124,15 @@ def _unquote(quoted: str, name: str, number: int) -> str:
     return "".join(out)
 
 
-def _finish(fields: dict, flags: set, start: int, name: str) -> PoEntry:
+def _finish(fields: dict, flags: set, start: int, name: str, comments: list[str]) -> PoEntry:
     if "msgid" not in fields or not any(key.startswith("msgstr") for key in fields):
         raise PoSyntaxError(name, start, "entry needs both msgid and msgstr")
     if "msgid_plural" in fields:
         raise PoSyntaxError(name, start, "plural messages are not used by bcbook")
-    return PoEntry(fields["msgid"], fields.get("msgstr", ""), fields.get("msgctxt"), start, "fuzzy" in flags)
+    entry = PoEntry(fields["msgid"], fields.get("msgstr", ""), fields.get("msgctxt"), start, "fuzzy" in flags,
+                    tuple(comments))
+    comments.clear()
+    return entry
 
 
 def _headers(text: str) -> dict[str, str]:
