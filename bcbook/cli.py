@@ -106,7 +106,7 @@ def _pybabel(root: Path, arguments: list[str], out, err) -> int:
 
 
 def cmd_stats(args, out, err) -> int:
-    """Print how complete and how reviewed each language is; --strict / --require-review fail otherwise.
+    """Print how complete and reviewed each language is; --strict fails unless all are 100% and safe.
 
     `reviewed` counts entries whose msgid and msgstr are what a medical
     translator signed (`bcbook review LANG --sign`); `changed` counts

@@ -122,7 +122,7 @@ def _reviewers(value, text: str) -> tuple[Person, ...]:
     return tuple(people)
 
 
-_PHONE = re.compile(r"\+?[0-9][0-9 ().-]{5,}[0-9]")
+_PHONE = re.compile(r"\+?[0-9(][0-9 ().-]{5,}[0-9]")
 
 
 def _contact(table: dict, label: str, text: str) -> Contact:

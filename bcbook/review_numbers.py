@@ -6,7 +6,7 @@ not the digit inside a word such as "HER2") with the unit written after it,
 as (start, end, canonical) where canonical is the number in ASCII digits
 with its separators as written ("0,2" stays "0,2": a decimal comma in a
 translation for US readers is worth a look) plus the unit's canonical
-name ("2 cm" and "2 厘米" are both "2 cm"); `differences(source,
+name, in any letter case ("2 cm", "2 CM" and "2 厘米" are all "2 cm"); `differences(source,
 translation)` returns the canonical tokens found only in the source and
 only in the translation (as multisets, so a number dropped once counts).
 """
@@ -19,10 +19,10 @@ from collections import Counter
 
 from .lang import UNIT_SPELLINGS
 
-_SPELLING = {spelling: unit for unit, spellings in UNIT_SPELLINGS.items() for spelling in spellings}
+_SPELLING = {spelling.lower(): unit for unit, spellings in UNIT_SPELLINGS.items() for spelling in spellings}
 _UNIT = "|".join(re.escape(s) + (r"(?![^\W\d_])" if s[-1].isascii() and s[-1].isalpha() else "")
                  for s in sorted(_SPELLING, key=len, reverse=True))
-_NUMBER = re.compile(rf"(?<![A-Za-z0-9.,])(\d+(?:[.,\u066b]\d+)*)(?:\s?({_UNIT}))?")
+_NUMBER = re.compile(rf"(?<![A-Za-z0-9.,])(\d+(?:[.,\u066b]\d+)*)(?:\s?({_UNIT}))?", re.IGNORECASE)
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -31,7 +31,7 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     for match in _NUMBER.finditer(text):
         number = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in match.group(1))
         number = number.replace("\u066b", ".")
-        unit = _SPELLING.get(match.group(2) or "", "")
+        unit = _SPELLING.get((match.group(2) or "").lower(), "")
         found.append((match.start(), match.end(), f"{number} {unit}".strip()))
     return found
 
