@@ -42,6 +42,8 @@ def cmd_build(args, out, err) -> int:
     for edition in editions:
         for problem in edition.report.problems:
             print(f"error: {problem} (English used instead)", file=err)
+        for note in edition.report.notes:
+            print(f"note: {note}", file=err)
         report = edition.report
         note = f", {report.fallbacks} in English" if report.fallbacks else ""
         print(f"{edition.book.lang}: built {', '.join(args.format or builder.WRITERS)} "
@@ -122,6 +124,8 @@ def cmd_stats(args, out, err) -> int:
               f"{r.percent:>9.1f}%{review}", file=out)
         for problem in r.problems:
             print(f"error: {problem}", file=err)
+        for note in r.notes:
+            print(f"note: {note}", file=err)
     incomplete = [e for e in editions if e.report.fallbacks]
     unreviewed = [e for e in editions if e.report.review and not e.report.review.complete]
     return 1 if (args.strict and incomplete) or (args.require_review and unreviewed) else 0

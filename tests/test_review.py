@@ -12,6 +12,7 @@ import pytest
 from lxml import html as lxml_html
 
 from bcbook import inline, reader, review
+from bcbook.check import check_file
 from bcbook.cli import main
 from bcbook.i18n.translate import Translator
 from conftest import ROOT, epub_file, upper_case_catalog
@@ -122,6 +123,7 @@ def test_sign_edit_and_resign_move_the_language_between_states(project, tmp_path
     colophon, opf = colophon_and_opf(project, tmp_path, "resigned")
     assert "REVIEWED BY A MEDICAL TRANSLATOR: Ana Ruiz, MD y Bo Li, 1 de febrero de 2027." in colophon
     assert contributors(opf)["Bo Li"] == ("rev", "2027-02-01")
+    assert check_file(tmp_path / "resigned" / "es" / "tiny.epub").ok  # EPUBCheck accepts the roles and dates
 
 
 def test_a_review_survives_extract_and_msgmerge_but_not_a_changed_source(project):
@@ -161,6 +163,14 @@ def test_a_malformed_sign_off_is_refused(project, signer, date, message):
     status, _, err = run("--project", project.root, "review", "es", "--sign", signer, *(["--date", date] if date else []))
     assert status == 2 and message in err
     assert not (project.locales / "es" / "review.toml").exists()
+
+
+def test_the_old_review_header_is_not_a_second_mechanism(project):
+    po = project.root / ES_PO
+    po.write_text(po.read_text().replace('"Language: es\\n"', '"Language: es\\n"\n"X-Medical-Review: Dr A, 2026-01-01\\n"', 1))
+    status, out, err = run("--project", project.root, "stats", "--lang", "es")
+    assert status == 0 and out.rstrip().endswith("not reviewed")
+    assert f"note: {ES_PO}: the X-Medical-Review header is not read any more" in err
 
 
 def test_a_broken_review_record_names_its_file(project):
@@ -214,6 +224,7 @@ def test_the_pdf_metadata_carries_the_same_facts(project, tmp_path):
         assert set(meta["dc:contributor"]) == {"Dr Lee Reviewer (medical review of the English text, 2026-11-30)",
                                                "Ana Ruiz, MD (medical review of the translation, 2027-01-15)"}
         assert str(pdf.docinfo["/Author"]) == "Jo Writer; Sam Author"
+    assert check_file(tmp_path / "es" / "tiny-letter.pdf").ok  # PDF/UA-1 checker and qpdf
     text = subprocess.run(["pdftotext", tmp_path / "es" / "tiny-letter.pdf", "-"], capture_output=True, text=True).stdout
     assert "Ana Ruiz, MD, 15 de enero de 2027" in re.sub(r"\s+", " ", text)
 

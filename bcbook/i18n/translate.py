@@ -45,6 +45,7 @@ class Report:
     invalid: int = 0
     problems: list[str] = field(default_factory=list)
     review: review.State | None = None  # None for the source language
+    notes: list[str] = field(default_factory=list)  # worth saying, but not a failure
 
     @property
     def fallbacks(self) -> int:
@@ -78,9 +79,13 @@ class Translator:
             raise FileNotFoundError(
                 f"{path}: no catalog for language {lang!r}; create it with `bcbook update --init {lang}`"
             )
-        record = review.record_path(locales_dir, lang)
-        return cls(lang, po.read(path, _label(path, locales_dir)), allowed_hosts,
-                   review.load(record, _label(record, locales_dir)))
+        record, catalog = review.record_path(locales_dir, lang), po.read(path, _label(path, locales_dir))
+        translator = cls(lang, catalog, allowed_hosts, review.load(record, _label(record, locales_dir)))
+        if LEGACY_REVIEW_HEADER in catalog.headers:
+            translator.report.notes.append(
+                f"{catalog.path}: the {LEGACY_REVIEW_HEADER} header is not read any more; record the review "
+                f"with `bcbook review {lang} --sign \"Name <email>\" --date YYYY-MM-DD`, then remove the header")
+        return translator
 
     def phrase(self, source: Phrase) -> Phrase:
         """The translated phrase, or the English one marked lang="en"."""
