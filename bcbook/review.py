@@ -161,12 +161,17 @@ def record_path(locales_dir: Path, lang: str) -> Path:
     return locales_dir / catalog_dir_name(lang) / RECORD_FILE
 
 
-def state(book_entries: list[Entry], current: dict[str, str | None], record: Record) -> State:
-    """Compare the record with `current` (entry key -> the msgid+msgstr hash in use, or None if unusable)."""
+def state(book_entries: list[Entry], current: dict[str, str | None], record: Record,
+          previous: dict[str, str] | None = None) -> State:
+    """Compare the record with `current` (entry key -> the msgid+msgstr hash in use, or None if unusable).
+
+    `previous` maps an entry's key to the key it had before msgmerge changed its msgid (from "#|"),
+    so an entry reviewed under its old wording counts as changed, not as never reviewed.
+    """
     reviewed = changed = 0
     used: set[int] = set()
     for entry in book_entries:
-        signed = record.entries.get(entry.key)
+        signed = record.entries.get(entry.key) or record.entries.get((previous or {}).get(entry.key, ""))
         if signed and signed[0] == current.get(entry.key):
             reviewed += 1
             used.add(signed[1])

@@ -72,11 +72,11 @@ class Row:
 def rows(source: Book, translator: Translator) -> list[Row]:
     """Every entry of the book with its translation, problem, comments and review state."""
     entries = review.entries(source)
-    current = translator.in_use(entries)
+    current, previous = translator.in_use(entries), translator.previous_keys()
     result = []
     for number, entry in enumerate(entries, start=1):
         found = translator.catalog.entries.get((entry.context, entry.msgid))
-        signed = translator.record.entries.get(entry.key)
+        signed = translator.record.entries.get(entry.key) or translator.record.entries.get(previous.get(entry.key, ""))
         state = "new" if not signed else "reviewed" if signed[0] == current[entry.key] else "changed"
         problem, nodes = _checked(entry, found, translator)
         result.append(Row(number, entry, found.msgstr if found else "", problem, nodes,

@@ -74,4 +74,4 @@ def sign(project: Project, lang: str, signer: str, date: str) -> tuple[int, revi
     path = review.record_path(project.locales, lang)
     write_atomically(path, review.dump(translator.record, str(catalog_path(Path("locales"), lang))))
     unusable = sum(1 for value in current.values() if value is None)
-    return fresh, review.state(entries, current, translator.record), unusable
+    return fresh, review.state(entries, current, translator.record, translator.previous_keys()), unusable

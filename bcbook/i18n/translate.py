@@ -153,8 +153,14 @@ class Translator:
         if self.catalog is None:
             return None
         entries = review.entries(book)
-        self.report.review = review.state(entries, self.in_use(entries), self.record)
+        self.report.review = review.state(entries, self.in_use(entries), self.record, self.previous_keys())
         return self.report.review
+
+    def previous_keys(self) -> dict[str, str]:
+        """Entry key -> its key before msgmerge changed the msgid (fuzzy entries with "#|" lines)."""
+        return {review.entry_key(context, msgid): review.entry_key(*entry.previous)
+                for (context, msgid), entry in (self.catalog.entries.items() if self.catalog else ())
+                if entry.previous}
 
 
 class _KeepUnknown(dict):
