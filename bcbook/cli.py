@@ -80,7 +80,9 @@ def cmd_update(args, out, err) -> int:
 
     Entries whose source changed come back fuzzy, with the old msgid shown
     (#|) for the translator; the build treats fuzzy entries as untranslated,
-    so a guess never ships. Header fields such as X-Medical-Review are kept.
+    so a guess never ships. Review records (locales/<lang>/review.toml) are
+    separate files and are not touched; a reviewed entry that comes back
+    fuzzy counts as changed since review.
     """
     if args.init:
         code = catalog_dir_name(args.init)

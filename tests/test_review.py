@@ -120,6 +120,10 @@ def test_sign_edit_and_resign_move_the_language_between_states(project, tmp_path
 
     run("--project", project.root, "review", "es", "--sign", "Bo Li <bo@example.org>", "--date", "2027-02-01")
     assert stats_line(project) == (total, total, 0, "reviewed")
+    record = (project.locales / "es" / "review.toml").read_text()
+    assert record.count("[[signoffs]]") == 2 and record.count("signoff = 2 }") == 1  # only the edited entry
+    run("--project", project.root, "review", "es", "--sign", "Bo Li <bo@example.org>", "--date", "2027-02-01")
+    assert (project.locales / "es" / "review.toml").read_text() == record  # nothing changed: the same bytes
     colophon, opf = colophon_and_opf(project, tmp_path, "resigned")
     assert "REVIEWED BY A MEDICAL TRANSLATOR: Ana Ruiz, MD y Bo Li, 1 de febrero de 2027." in colophon
     assert contributors(opf)["Bo Li"] == ("rev", "2027-02-01")
@@ -286,3 +290,6 @@ def test_the_review_document_marks_numbers_that_differ_and_never_renders_markup(
     pdf_text = subprocess.run(["pdftotext", "-layout", tmp_path / "es" / "tiny-review-es.pdf", "-"],
                               capture_output=True, text=True).stdout
     assert "Sign-off by the medical translator" in pdf_text and "GRUPOS DE 0,2 MM" in pdf_text
+    first = {path.name: path.read_bytes() for path in (tmp_path / "es").iterdir()}
+    assert run("--project", project.root, "review", "es", "--out", tmp_path / "again")[0] == 0
+    assert {path.name: path.read_bytes() for path in (tmp_path / "again" / "es").iterdir()} == first  # reproducible
