@@ -142,15 +142,17 @@ def cmd_review(args, out, err) -> int:
     `bcbook review es --sign "Ana Ruiz, MD <ana@example.org>" --date 2027-01-15`
     records the review in locales/es/review.toml: per entry, a hash of the
     text that was reviewed, so a later edit makes the language "partly
-    reviewed" until that entry is signed again.
+    reviewed" until that entry is signed again. Add --fingerprint with the
+    code printed on the document the reviewer read, and a catalog that
+    changed since is refused.
     """
     project = builder.Project(args.project)
     if args.sign or args.date:
         if not (args.sign and args.date):
             raise ReviewError("--sign and --date go together: --sign \"Name <email>\" --date YYYY-MM-DD")
-        fresh, state, unusable = reviewing.sign(project, args.lang, args.sign, args.date)
+        fresh, state, unusable, print_id = reviewing.sign(project, args.lang, args.sign, args.date, args.fingerprint)
         print(f"{args.lang}: signed {fresh} entries for {args.sign} on {args.date}; {state.label} "
-              f"({state.reviewed} of {state.total} entries reviewed)", file=out)
+              f"({state.reviewed} of {state.total} entries reviewed; document fingerprint {print_id})", file=out)
         if unusable:
             print(f"{args.lang}: {unusable} entries are missing, fuzzy or unsafe and stay unreviewed", file=err)
         return 0
@@ -218,6 +220,8 @@ def parser() -> argparse.ArgumentParser:
     review.add_argument("--out", type=Path, help="output folder (default: build/review/)")
     review.add_argument("--sign", metavar='"NAME <EMAIL>"', help="record a review by this medical translator")
     review.add_argument("--date", metavar="YYYY-MM-DD", help="the date of the review (with --sign)")
+    review.add_argument("--fingerprint", help="with --sign: the fingerprint printed on the document the reviewer "
+                        "read; refuse if the catalog changed since")
     figures = _command(commands, "figures", cmd_figures)
     figures.add_argument("--lang", action="append", help="language code (repeatable; default: all)")
     figures.add_argument("--out", type=Path, help="output folder (default: build/figures/)")

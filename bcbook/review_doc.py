@@ -265,4 +265,5 @@ def _signoff(lang: str, print_id: str):
                           "entries I could not approve are listed, with my corrections, in the notes column."),
              E("p", None, f"Document fingerprint: {print_id}"), items,
              E("p", None, "To record this review (it stays valid only for the entries as they are now):"),
-             E("p", None, E("code", None, f'bcbook review {lang} --sign "Name <email>" --date YYYY-MM-DD')))
+             E("p", None, E("code", None, f'bcbook review {lang} --sign "Name <email>" --date YYYY-MM-DD '
+                                          f'--fingerprint {print_id}')))

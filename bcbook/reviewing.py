@@ -65,13 +65,21 @@ def _pdf(html: str, source: Book, lang: str) -> bytes:
     return out.getvalue()
 
 
-def sign(project: Project, lang: str, signer: str, date: str) -> tuple[int, review.State, int]:
-    """Record a sign-off; return (entries newly signed, the language's state after, entries not signable)."""
+def sign(project: Project, lang: str, signer: str, date: str,
+         fingerprint: str | None = None) -> tuple[int, review.State, int, str]:
+    """Record a sign-off; return (entries newly signed, state after, entries not signable, document fingerprint).
+
+    With `fingerprint` (printed on the review document), refuse if the catalog changed since that document.
+    """
     source, translator = _open(project, lang)
+    now = review_doc.fingerprint(review_doc.rows(source, translator))
+    if fingerprint is not None and fingerprint != now:
+        raise review.ReviewError(f"--fingerprint {fingerprint}: the catalog changed since that review document "
+                                 f"was made (it is {now} now); make a new one with `bcbook review {lang}`")
     entries = review.entries(source)
     current = translator.in_use(entries)
     fresh = review.sign(translator.record, entries, current, Person(signer, date))
     path = review.record_path(project.locales, lang)
     write_atomically(path, review.dump(translator.record, str(catalog_path(Path("locales"), lang))))
     unusable = sum(1 for value in current.values() if value is None)
-    return fresh, review.state(entries, current, translator.record, translator.previous_keys()), unusable
+    return fresh, review.state(entries, current, translator.record, translator.previous_keys()), unusable, now

@@ -177,6 +177,22 @@ def test_the_old_review_header_is_not_a_second_mechanism(project):
     assert f"note: {ES_PO}: the X-Medical-Review header is not read any more" in err
 
 
+def test_signing_refuses_a_catalog_that_changed_since_the_document(project, tmp_path):
+    assert run("--project", project.root, "review", "es", "--format", "html", "--out", tmp_path)[0] == 0
+    document = (tmp_path / "es" / "tiny-review-es.html").read_text()
+    print_id = re.search(r"--fingerprint ([0-9a-f]{12})", document).group(1)
+    edit_entry(project, "A thin tube.", "UN TUBO DELGADO.")
+    status, _, err = run("--project", project.root, "review", "es", "--sign", SIGNER, "--date", "2027-01-15",
+                         "--fingerprint", print_id)
+    assert status == 2 and "the catalog changed since that review document was made" in err
+    assert stats_line(project)[1] == 0
+    assert run("--project", project.root, "review", "es", "--format", "html", "--out", tmp_path)[0] == 0
+    print_id = re.search(r"--fingerprint ([0-9a-f]{12})", (tmp_path / "es" / "tiny-review-es.html").read_text())[1]
+    status, out, _ = run("--project", project.root, "review", "es", "--sign", SIGNER, "--date", "2027-01-15",
+                         "--fingerprint", print_id)
+    assert status == 0 and f"document fingerprint {print_id}" in out
+
+
 def test_a_broken_review_record_names_its_file(project):
     (project.locales / "es" / "review.toml").write_text('[entries]\n"abc" = { text = "x", signoff = 3 }\n')
     status, _, err = run("--project", project.root, "stats")
