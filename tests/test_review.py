@@ -309,3 +309,15 @@ def test_the_review_document_marks_numbers_that_differ_and_never_renders_markup(
     first = {path.name: path.read_bytes() for path in (tmp_path / "es").iterdir()}
     assert run("--project", project.root, "review", "es", "--out", tmp_path / "again")[0] == 0
     assert {path.name: path.read_bytes() for path in (tmp_path / "again" / "es").iterdir()} == first  # reproducible
+
+
+@pytest.mark.parametrize("english, translation, only_english, only_translation", [
+    ("A tumor 2 cm or smaller, HER2-positive", "肿瘤小于或等于2厘米，HER2阳性", [], []),
+    ("1 to 3 lymph nodes", "من ١ إلى ٣ عقد لمفاوية", [], []),
+    ("0.2 mm to 2 mm", "0,2 mm a 2 mm", ["0.2 mm"], ["0,2 mm"]),
+    ("about 15 in 100", "khoảng 15 phần trăm", ["100", "15"], ["15 %"]),
+])
+def test_numbers_and_units_compare_across_scripts(english, translation, only_english, only_translation):
+    from bcbook.review_numbers import differences
+    ours, theirs = differences(english, translation)
+    assert (sorted(ours.elements()), sorted(theirs.elements())) == (only_english, only_translation)
