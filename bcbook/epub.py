@@ -9,7 +9,11 @@ headings (toc.ncx the same, bcbook.toc) and landmarks; every content
 document has lang and dir; a document with inline SVG declares the `svg`
 property; the fonts its text needs travel with it as subsets declared in the
 manifest and the stylesheet (bcbook.epub_fonts); the same Book and date
-give the same bytes. Nothing is written to disk here: the builder does that.
+give the same bytes. Credits match the colophon: a dc:creator (role aut) per author,
+a dc:contributor (role rev, MARC relators) per medical reviewer of the
+English text and, once every entry is reviewed, per medical translator who
+reviewed this language, each refined with the dcterms:date of the review.
+Nothing is written to disk here: the builder does that.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from importlib import resources
 
 from ebooklib import epub
 
-from . import epub_fonts, front, inline, toc, xhtml
+from . import epub_fonts, front, inline, review, toc, xhtml
 from .epub_compat import XhtmlDocument, write_bytes
 from .model import Book, Figure
 
@@ -92,7 +96,26 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     package.add_metadata("DC", "description", inline.plain_text(meta.description.inlines))
     package.add_metadata("DC", "source", meta.source_url)
     package.add_metadata("DC", "date", meta.edition_date)
+    _credits(package, book)
     _accessibility(package, book)
+
+
+def _credits(package: epub.EpubBook, book: Book) -> None:
+    """dc:creator for authors, dc:contributor for reviewers, with MARC relator roles and review dates."""
+    def person(element: str, uid: str, name: str, role: str, date: str = "") -> None:
+        package.add_metadata("DC", element, name, {"id": uid})
+        package.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role",
+                                                  "scheme": "marc:relators"})
+        if date:
+            package.add_metadata(None, "meta", date, {"refines": f"#{uid}", "property": "dcterms:date"})
+
+    for number, author in enumerate(book.meta.authors, start=1):
+        person("creator", f"author-{number}", author.name, "aut")
+    for number, reviewer in enumerate(book.meta.medical_reviewers, start=1):
+        person("contributor", f"medical-reviewer-{number}", reviewer.name, "rev", reviewer.date)
+    for number, reviewer in enumerate(book.translation_reviewers, start=1):
+        person("contributor", f"translation-reviewer-{number}", review.display_name(reviewer.name), "rev",
+               reviewer.date)
 
 
 def _accessibility(package: epub.EpubBook, book: Book) -> None:

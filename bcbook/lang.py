@@ -7,7 +7,9 @@ under locales/ ("zh_Hans"), and to the fonts that draw its script
 (FONT_STACKS, and EMBEDDED_FONTS for the family an EPUB carries for text
 in that language), which region's conventions format its numbers and
 dates (FORMAT_REGIONS), and the comma that separates a list of names
-(LIST_SEPARATORS); an unknown code raises UnknownLocaleError.
+(LIST_SEPARATORS); an unknown code raises UnknownLocaleError. UNIT_SPELLINGS
+lists how each published language writes the units the book uses, so the
+review document can tell "2 cm" and "2 厘米" apart from a changed number.
 """
 
 from __future__ import annotations
@@ -47,6 +49,16 @@ FORMAT_REGIONS = {"es": "US"}
 
 # Between the names of a list: Chinese uses the enumeration comma, Arabic its own comma.
 LIST_SEPARATORS = {"default": ", ", "zh": "、", "ar": "، "}
+
+# unit -> its spellings in the published languages (en, es, zh-Hans, vi, ar), longest match wins
+UNIT_SPELLINGS = {
+    "cm": ("cm", "centimeters", "centimeter", "centímetros", "centímetro", "厘米", "公分", "xen-ti-mét",
+           "xentimét", "سم", "سنتيمتر", "سنتيمترات"),
+    "mm": ("mm", "millimeters", "millimeter", "milímetros", "milímetro", "毫米", "mi-li-mét", "milimét", "مم",
+           "ملم", "مليمتر"),
+    "inch": ("inches", "inch", "pulgadas", "pulgada", "英寸", "inch", "بوصة", "بوصات"),
+    "%": ("%", "٪", "percent", "por ciento", "phần trăm", "في المائة"),
+}
 
 
 def by_language(table: dict, lang: str):

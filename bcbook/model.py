@@ -120,7 +120,9 @@ class Slot:
     `edition` the "This edition: {date}" line (book.toml edition_date); `translation-status` says whether a medical
     translator reviewed the catalog; `editions` lists the other languages;
     `fonts` names the embedded fonts and their licence; `narration` names
-    the synthetic voice that reads the audio edition.
+    the synthetic voice that reads the audio edition; `credits` names the
+    authors and medical reviewers, `sources` lists the book's sources and
+    `contact` gives the publisher's (or clinic's) contact.
     """
 
     id: str
@@ -128,7 +130,8 @@ class Slot:
     origin: Origin
 
 
-SLOT_NAMES = ("updated", "edition", "editions", "translation-status", "fonts", "narration")
+SLOT_NAMES = ("updated", "edition", "editions", "translation-status", "fonts", "narration", "credits", "sources",
+              "contact")
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,31 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone credited: an author, or a reviewer with the ISO date of the review."""
+
+    name: str
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of the book's list of sources (a title, and an address if it has one)."""
+
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who a reader can call or visit: printed on the handout's back page."""
+
+    name: str
+    phone: str
+    web: str
+
+
+@dataclass(frozen=True)
 class Meta:
     """Book-level facts from source/book.toml (translated fields are Phrases)."""
 
@@ -182,6 +210,10 @@ class Meta:
     languages: tuple[str, ...]
     allowed_link_hosts: tuple[str, ...] = ()
     audio: dict = field(default_factory=dict)  # [audio] of book.toml: engine, words_per_minute, engines
+    authors: tuple[Person, ...] = ()
+    medical_reviewers: tuple[Person, ...] = ()  # reviewers of the English text, with dates
+    contact: Contact | None = None
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,6 +223,7 @@ class Book:
     lang: str = "en"
     direction: str = "ltr"
     labels: dict[str, Phrase] = field(default_factory=dict)  # translated interface words
+    translation_reviewers: tuple[Person, ...] = ()  # set only when every entry of the catalog is reviewed
 
 
 def phrases_of(block: Block):

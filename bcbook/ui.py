@@ -34,6 +34,17 @@ MESSAGES = {
     "narration": ("The audio edition is read by a synthetic voice, not a person: {voice}.",
                   "{voice} names the speech engine and its voice, e.g. \"espeak-ng, en-us\"; keep it as it is."),
     "status-draft": ("This translation is a draft. A medical translator has not reviewed it yet.", ""),
-    "status-reviewed": ("This translation was reviewed by a medical translator: {reviewer}.",
-                        "{reviewer} is the name of the medical translator who checked this translation."),
+    "status-reviewed": ("This translation was reviewed by a medical translator: {reviewer}, {date}.",
+                        "{reviewer} names the medical translators who checked this translation; {date} is "
+                        "the date of the last review, already written out in your language."),
+    "credits-authors": ("Written by {authors}.", "{authors} names the people or the organisation who wrote "
+                        "the book."),
+    "credits-reviewed": ("Medical review of the English text: {reviewers}, {date}.",
+                         "{reviewers} names the medical reviewers; {date} is the date of the last review, "
+                         "already written out in your language."),
+    "credits-not-reviewed": ("The English text has not yet been reviewed by a medical professional.", ""),
+    "sources": ("Sources", "Heading above the list of the books and web pages the facts come from."),
+    "contact": ("Questions about this handout? Contact {name}: {details}.",
+                "{name} is the publisher or the clinic that gave you this handout; {details} is its phone "
+                "number and web address."),
 }

@@ -22,13 +22,13 @@ def run(*argv):
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     commands = parser()._subparsers._group_actions[0].choices
-    assert set(commands) == {"build", "extract", "update", "stats", "figures", "check"}
+    assert set(commands) == {"build", "extract", "update", "stats", "review", "figures", "check"}
     for name in commands:
         assert f"bcbook {name}" in readme, name
     assert re.search(r"^\s+make\s*$", readme, re.M) and "make test" in readme
 
 
-@pytest.mark.parametrize("command", ["build", "extract", "update", "stats", "figures", "check"])
+@pytest.mark.parametrize("command", ["build", "extract", "update", "stats", "review", "figures", "check"])
 def test_help_explains_each_command(command, capsys):
     with pytest.raises(SystemExit) as caught:
         main([command, "--help"])
@@ -39,8 +39,8 @@ def test_help_explains_each_command(command, capsys):
 def test_stats_shows_each_language(tiny):
     status, out, _ = run("--project", str(tiny.root), "stats")
     assert status == 0
-    assert re.search(r"^en\s+\d+\s+\d+\s+0\s+0\s+0\s+100\.0%$", out, re.M)
-    assert re.search(r"^es\s+\d+\s+\d+\s+0\s+\d+\s+0\s+\d+\.\d%$", out, re.M)
+    assert re.search(r"^en\s+\d+\s+\d+\s+0\s+0\s+0\s+100\.0%\s+-\s+-\s+source$", out, re.M)
+    assert re.search(r"^es\s+\d+\s+\d+\s+0\s+\d+\s+0\s+\d+\.\d%\s+0\s+0\s+not reviewed$", out, re.M)
     assert run("--project", str(tiny.root), "stats", "--strict")[0] == 1
 
 
@@ -65,7 +65,7 @@ def test_every_published_catalog_is_complete():
     status, out, err = run("--project", str(ROOT), "stats", "--strict")
     assert (status, err) == (0, "")
     for lang in ("es", "zh-Hans", "vi", "ar"):
-        assert re.search(rf"^{lang}\s+(\d+)\s+\1\s+0\s+0\s+0\s+100\.0%$", out, re.M), lang
+        assert re.search(rf"^{lang}\s+(\d+)\s+\1\s+0\s+0\s+0\s+100\.0%\s", out, re.M), lang
 
 
 def test_source_error_exits_2_with_file_and_line(tiny):

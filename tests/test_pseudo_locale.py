@@ -36,6 +36,8 @@ def test_every_block_and_interface_word_goes_through_the_catalog(book_project, t
     lower_case = []
     for name, root in epub_documents(path).items():
         for element in root.iter():
+            if element.xpath("ancestor-or-self::*[@lang='en']"):
+                continue  # marked English on purpose (the colophon's source titles); fallbacks fail the count above
             local = element.tag.split("}")[-1] if isinstance(element.tag, str) else ""
             for text in (element.text if local in TEXT_TAGS else None, element.tail if element.getparent() is not None
                          and element.getparent().tag.split("}")[-1] in TEXT_TAGS else None):

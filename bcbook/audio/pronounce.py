@@ -56,8 +56,10 @@ class Lexicon:
     engines: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, source_dir: Path, lang: str, languages: tuple[str, ...] = ()) -> "Lexicon":
-        """The lexicon of `lang` (else of its base language); `languages` are the editions it may name."""
+    def load(cls, source_dir: Path, lang: str, languages: tuple[str, ...] = (),
+             proper_names: tuple[str, ...] = ()) -> "Lexicon":
+        """The lexicon of `lang` (else of its base language); `languages` are the editions it may name;
+        `proper_names` (the publisher's) are said as written, in any voice."""
         data = {}
         for name in (lang, lang.split("-")[0]):
             path = Path(source_dir) / "lexicon" / f"{name}.toml"
@@ -68,7 +70,7 @@ class Lexicon:
         return cls(lang, data.get("words", {}), tuple(stages.get("words", ())), stages.get("numerals", {}),
                    numbers.get("decimal_marks", "."), numbers.get("decimal_word", "point"),
                    tuple(numbers.get("digits", ())), data.get("units", {}),
-                   tuple(voice.get("letters", ())), voice.get("alphabet", ""),
+                   tuple(voice.get("letters", ())) + tuple(proper_names), voice.get("alphabet", ""),
                    tuple(voice.get("scripts", ("Latin",))), _spoken_names(lang, languages),
                    {name: data[name] for name in ENGINE_TABLES if name in data})
 

@@ -59,15 +59,17 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, byt
     voice = engine.voice_for(book.lang)
     if engine.caveat and options.notice:
         options.notice(f"{book.lang}: {engine.caveat}")
-    lexicon = Lexicon.load(options.lexicon_dir, book.lang, book.meta.languages)
-    chapters = script(book, lexicon)
+    names = (book.meta.publisher,)  # a proper name: said as written, in any voice
+    lexicon = Lexicon.load(options.lexicon_dir, book.lang, book.meta.languages, names)
+    chapters = script(book, lexicon, lambda lang: Lexicon.load(options.lexicon_dir, lang, book.meta.languages, names))
     total = sum(len(chapter.utterances) for chapter in chapters)
     done, mastered = 0, []
     for chapter in chapters:
         sentences = []
         for utterance in chapter.utterances:
-            speech = lexicon.for_engine(engine.name, utterance.speech)
-            sentences.append((_speak(engine, voice, book.lang, speech, options), utterance.pause))
+            lang = utterance.lang or book.lang
+            speech = lexicon.for_engine(engine.name, utterance.speech) if not utterance.lang else utterance.speech
+            sentences.append((_speak(engine, engine.voice_for(lang), lang, speech, options), utterance.pause))
             done += 1
             if options.progress:
                 options.progress(book.lang, done, total)

@@ -13,6 +13,7 @@ transcripts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import inline
@@ -31,6 +32,7 @@ class Utterance:
     text: str     # as printed (for transcripts)
     speech: str   # as spoken (lexicon applied)
     pause: float  # seconds of silence after it
+    lang: str = ""  # set when the words are in another language than the book's: that language's voice says them
 
 
 @dataclass(frozen=True)
@@ -57,44 +59,48 @@ def _link_only(inlines) -> bool:
 
 
 class _Builder:
-    def __init__(self, lexicon: Lexicon):
-        self.lexicon, self.items = lexicon, []
+    def __init__(self, lexicon: Lexicon, other: Callable[[str], Lexicon]):
+        self.lexicon, self.other, self.items = lexicon, other, []
 
-    def say(self, text: str, last_pause: str) -> None:
-        sentences = split_sentences(text)
+    def say(self, phrase, last_pause: str) -> None:
+        """Each sentence of a phrase; a phrase in another language (an English title, a fallback) keeps it."""
+        lang = phrase.lang if phrase.lang and phrase.lang != self.lexicon.lang else ""
+        lexicon = self.other(lang) if lang else self.lexicon
+        sentences = split_sentences(inline.plain_text(phrase.inlines))
         for index, sentence in enumerate(sentences):
             pause = PAUSES[last_pause] if index == len(sentences) - 1 else PAUSES["sentence"]
-            self.items.append(Utterance(sentence, self.lexicon.apply(sentence), pause))
+            self.items.append(Utterance(sentence, lexicon.apply(sentence), pause, lang))
 
     def block(self, block) -> None:
         if isinstance(block, Heading):
-            self.say(inline.plain_text(block.text.inlines), "heading")
+            self.say(block.text, "heading")
         elif isinstance(block, Paragraph) and not _link_only(block.text.inlines) and block.role not in _NOT_NARRATED:
-            self.say(inline.plain_text(block.text.inlines), "paragraph")
+            self.say(block.text, "paragraph")
         elif isinstance(block, ItemList):
             for item in block.items:
-                self.say(inline.plain_text(item.inlines), "paragraph")
+                self.say(item, "paragraph")
         elif isinstance(block, Note):
             for inner in block.blocks:
                 self.block(inner)
         elif isinstance(block, Definitions):
             for term, definition in block.entries:
-                self.say(inline.plain_text(term.inlines), "sentence")
-                self.say(inline.plain_text(definition.inlines), "paragraph")
+                self.say(term, "sentence")
+                self.say(definition, "paragraph")
         elif isinstance(block, Figure):
-            self.say(inline.plain_text(block.title.inlines), "heading")
+            self.say(block.title, "heading")
             for sentence in block.description:
-                self.say(inline.plain_text(sentence.inlines), "paragraph")
+                self.say(sentence, "paragraph")
         elif not isinstance(block, Paragraph | Slot):
             raise TypeError(f"narration has no rule for {type(block).__name__}")
 
 
-def script(book: Book, lexicon: Lexicon) -> list[ChapterScript]:
-    """One script per chapter, in book order, numbered from 1."""
+def script(book: Book, lexicon: Lexicon, other: Callable[[str], Lexicon] | None = None) -> list[ChapterScript]:
+    """One script per chapter, in book order, numbered from 1; `other(lang)` gives the lexicon for words
+    marked as another language (default: no rules)."""
     chapters = []
     for number, chapter in enumerate(book.chapters, start=1):
-        builder = _Builder(lexicon)
-        builder.say(inline.plain_text(chapter.title.inlines), "heading")
+        builder = _Builder(lexicon, other or (lambda lang: Lexicon(lang=lang)))
+        builder.say(chapter.title, "heading")
         for block in chapter.blocks:
             builder.block(block)
         chapters.append(ChapterScript(number, chapter.id, inline.plain_text(chapter.title.inlines),

@@ -4,7 +4,11 @@ Requires only the standard library. Guarantees: a file that is not valid PO
 syntax (an unterminated string, an unknown keyword, a bad escape, a
 duplicate message) raises PoSyntaxError naming the file and line; it never
 guesses. Obsolete (#~) entries are skipped; fuzzy entries are kept with
-their flag so callers can treat them as untranslated. Babel's own reader
+their flag so callers can treat them as untranslated; translator comments
+("# ..." lines, written by the translator, not the extracted "#." notes)
+are kept for the review document, and so is the previous msgctxt/msgid
+that `msgmerge --previous` writes ("#|") on a fuzzy entry, so a review of
+the old text is known to be out of date rather than missing. Babel's own reader
 silently repairs broken files, which is why translations are read here.
 """
 
@@ -31,6 +35,8 @@ class PoEntry:
     context: str | None
     line: int
     fuzzy: bool = False
+    comments: tuple[str, ...] = ()
+    previous: tuple[str | None, str] | None = None  # (msgctxt, msgid) before msgmerge made it fuzzy
 
 
 @dataclass
@@ -62,17 +68,23 @@ def read(path: Path, label: str | None = None) -> PoFile:
 
 def _entries(lines: list[str], name: str):
     fields: dict[str, str] = {}
-    current, flags, start = None, set(), 0
+    current, flags, start, comments, previous = None, set(), 0, [], {}
     for number, raw in enumerate(lines + [""], start=1):
         line = raw.strip()
         if not line or (line.startswith("#") and current and current.startswith("msgstr")):
             if fields:
-                yield _finish(fields, flags, start, name)
-            fields, current, flags = {}, None, set()
+                yield _finish(fields, flags, start, name, comments, previous)
+            fields, current, flags, previous = {}, None, set(), {}
+            if not line:
+                comments = []  # comments that precede a blank line belong to no entry
         if not line or line.startswith("#~"):
             continue
         if line.startswith("#,"):
             flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif line == "#" or line.startswith("# "):
+            comments.append(line[2:])
+        elif line.startswith("#|"):
+            _previous(line[2:].strip(), previous)
         elif line.startswith("#"):
             continue
         elif line.startswith('"'):
@@ -117,12 +129,29 @@ def _unquote(quoted: str, name: str, number: int) -> str:
     return "".join(out)
 
 
-def _finish(fields: dict, flags: set, start: int, name: str) -> PoEntry:
+def _previous(body: str, previous: dict) -> None:
+    """Collect one "#|" line (a hint only: a malformed one is ignored, never an error)."""
+    match = _KEYWORD.match(body)
+    try:
+        if match and match.group(1) in ("msgctxt", "msgid"):
+            previous["current"] = match.group(1)
+            previous[match.group(1)] = _unquote(match.group(2), "", 0)
+        elif body.startswith('"') and previous.get("current"):
+            previous[previous["current"]] += _unquote(body, "", 0)
+    except PoSyntaxError:
+        previous.clear()
+
+
+def _finish(fields: dict, flags: set, start: int, name: str, comments: list[str], previous: dict) -> PoEntry:
     if "msgid" not in fields or not any(key.startswith("msgstr") for key in fields):
         raise PoSyntaxError(name, start, "entry needs both msgid and msgstr")
     if "msgid_plural" in fields:
         raise PoSyntaxError(name, start, "plural messages are not used by bcbook")
-    return PoEntry(fields["msgid"], fields.get("msgstr", ""), fields.get("msgctxt"), start, "fuzzy" in flags)
+    before = (previous.get("msgctxt"), previous["msgid"]) if "msgid" in previous else None
+    entry = PoEntry(fields["msgid"], fields.get("msgstr", ""), fields.get("msgctxt"), start, "fuzzy" in flags,
+                    tuple(comments), before)
+    comments.clear()
+    return entry
 
 
 def _headers(text: str) -> dict[str, str]:

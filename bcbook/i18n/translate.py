@@ -5,8 +5,11 @@ names, text direction). Guarantees: every Phrase is looked up by
 (msgctxt, msgid); a missing, fuzzy, empty or unsafe translation falls back
 to the English phrase (marked lang="en") and is counted in the Report; a
 safe one is re-parsed with the same inline parser as the source. Slots for
-the date line, translation status, other editions (each name a Span in its
-own language), the fonts' licence and the narrating voice become paragraphs.
+the date line, other editions (each name a Span in its own language), the
+fonts' licence and the narrating voice become paragraphs; credits, sources
+and contact come from book.toml (bcbook.i18n.colophon). The translation
+status comes from the review record (bcbook.review): "reviewed" only when
+every entry the book uses matches what a medical translator signed.
 """
 
 from __future__ import annotations
@@ -19,17 +22,17 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
-from .. import inline, ui
+from .. import inline, review, ui
 from ..audio.voices import narrator
 from ..lang import FONT_LICENCE, catalog_dir_name, embedded_font, format_locale_of, list_separator, locale_of, native_name
 from ..model import (
     Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Span, Text,
 )
-from . import po, safety
+from . import colophon, po, safety
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "bcbook"
-REVIEW_HEADER = "X-Medical-Review"
+LEGACY_REVIEW_HEADER = "X-Medical-Review"  # no longer read: reviews are recorded in review.toml
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Report:
     missing: int = 0
     invalid: int = 0
     problems: list[str] = field(default_factory=list)
+    review: review.State | None = None  # None for the source language
+    notes: list[str] = field(default_factory=list)  # worth saying, but not a failure
 
     @property
     def fallbacks(self) -> int:
@@ -60,8 +65,10 @@ def catalog_path(locales_dir: Path, lang: str) -> Path:
 class Translator:
     """Looks phrases up in one language's catalog and keeps the Report."""
 
-    def __init__(self, lang: str, catalog: po.PoFile | None, allowed_hosts: tuple[str, ...]):
+    def __init__(self, lang: str, catalog: po.PoFile | None, allowed_hosts: tuple[str, ...],
+                 record: review.Record | None = None):
         self.lang, self.catalog, self.allowed_hosts = lang, catalog, allowed_hosts
+        self.record = record or review.Record()
         self.report = Report(lang)
         self._seen: set[tuple[str, str]] = set()
 
@@ -74,8 +81,13 @@ class Translator:
             raise FileNotFoundError(
                 f"{path}: no catalog for language {lang!r}; create it with `bcbook update --init {lang}`"
             )
-        label = str(path.relative_to(locales_dir.parent)) if path.is_relative_to(locales_dir.parent) else str(path)
-        return cls(lang, po.read(path, label), allowed_hosts)
+        record, catalog = review.record_path(locales_dir, lang), po.read(path, _label(path, locales_dir))
+        translator = cls(lang, catalog, allowed_hosts, review.load(record, _label(record, locales_dir)))
+        if LEGACY_REVIEW_HEADER in catalog.headers:
+            translator.report.notes.append(
+                f"{catalog.path}: the {LEGACY_REVIEW_HEADER} header is not read any more; record the review "
+                f"with `bcbook review {lang} --sign \"Name <email>\" --date YYYY-MM-DD`, then remove the header")
+        return translator
 
     def phrase(self, source: Phrase) -> Phrase:
         """The translated phrase, or the English one marked lang="en"."""
@@ -129,8 +141,28 @@ class Translator:
                 filled[name] = format_decimal(value, locale=locale)
         return fill(translated, filled)
 
-    def reviewer(self) -> str:
-        return self.catalog.headers.get(REVIEW_HEADER, "") if self.catalog else ""
+    def in_use(self, entries: list[review.Entry]) -> dict[str, str | None]:
+        """Entry key -> hash of the msgid and msgstr the build uses (None where English is used instead)."""
+        current = {}
+        for entry in entries:
+            used = self.phrase(entry.phrase).lang is None and self.catalog is not None
+            msgstr = self.catalog.entries[(entry.context, entry.msgid)].msgstr if used else ""
+            current[entry.key] = review.text_hash(entry.context, entry.msgid, msgstr) if used else None
+        return current
+
+    def review_state(self, book: Book) -> review.State | None:
+        """How much of this catalog a medical translator has reviewed (None for the source language)."""
+        if self.catalog is None:
+            return None
+        entries = review.entries(book)
+        self.report.review = review.state(entries, self.in_use(entries), self.record, self.previous_keys())
+        return self.report.review
+
+    def previous_keys(self) -> dict[str, str]:
+        """Entry key -> its key before msgmerge changed the msgid (fuzzy entries with "#|" lines)."""
+        return {review.entry_key(context, msgid): review.entry_key(*entry.previous)
+                for (context, msgid), entry in (self.catalog.entries.items() if self.catalog else ())
+                if entry.previous}
 
 
 class _KeepUnknown(dict):
@@ -158,6 +190,7 @@ def fill_nodes(phrase: Phrase, name: str, nodes: list) -> Phrase:
 
 def translate_book(book: Book, translator: Translator) -> Book:
     """Book(lang): every phrase translated or counted as a fallback; slots resolved."""
+    state = translator.review_state(book)
     meta = book.meta
     meta = replace(
         meta,
@@ -169,12 +202,17 @@ def translate_book(book: Book, translator: Translator) -> Book:
     title = inline.plain_text(meta.title.inlines)
     labels = {key: translator.interface(key, title=title) for key in ui.MESSAGES}
     direction = locale_of(translator.lang).text_direction
-    return Book(meta=meta, chapters=chapters, lang=translator.lang, direction=direction, labels=labels)
+    reviewers = state.reviewers if state and state.complete else ()
+    return Book(meta=meta, chapters=chapters, lang=translator.lang, direction=direction, labels=labels,
+                translation_reviewers=reviewers)
 
 
 def _chapter(chapter: Chapter, translator: Translator, book: Book) -> Chapter:
-    blocks = tuple(b for b in (_block(block, translator, book) for block in chapter.blocks) if b is not None)
-    return replace(chapter, title=translator.phrase(chapter.title), blocks=blocks)
+    blocks = []
+    for block in chapter.blocks:
+        result = _block(block, translator, book)
+        blocks.extend(result if isinstance(result, list) else [result] if result is not None else [])
+    return replace(chapter, title=translator.phrase(chapter.title), blocks=tuple(blocks))
 
 
 def _block(block, translator: Translator, book: Book):
@@ -213,8 +251,8 @@ def _slot(slot: Slot, translator: Translator, book: Book):
     if slot.name == "narration":
         voice = narrator(book.meta.audio, translator.lang)
         return Paragraph(slot.id, translator.interface("narration", voice=voice), role="narration") if voice else None
-    if slot.name == "translation-status":
-        return _status(slot, translator)
+    if slot.name in colophon.SLOTS:
+        return colophon.SLOTS[slot.name](slot, translator, book)
     return slot
 
 
@@ -241,13 +279,9 @@ def _fonts(slot: Slot, translator: Translator, book: Book):
     return Paragraph(slot.id, fill_nodes(phrase, "licence", list(licence)), role="fonts")
 
 
-def _status(slot: Slot, translator: Translator):
-    if translator.lang == SOURCE_LANGUAGE:
-        return None
-    reviewer = translator.reviewer()
-    if reviewer:
-        return Paragraph(slot.id, translator.interface("status-reviewed", reviewer=reviewer), role="status")
-    return Paragraph(slot.id, translator.interface("status-draft"), role="status")
+def _label(path: Path, locales_dir: Path) -> str:
+    """A path as error messages show it: relative to the project (locales/es/...)."""
+    return str(path.relative_to(locales_dir.parent)) if path.is_relative_to(locales_dir.parent) else str(path)
 
 
 def _short(msgid: str) -> str:

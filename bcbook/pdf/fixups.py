@@ -1,4 +1,4 @@
-"""Close WeasyPrint 70's PDF/UA gaps: per-element /Lang, <th scope>, page furniture as artifacts.
+"""Close WeasyPrint 70's PDF/UA gaps: per-element /Lang, <th scope>, page furniture as artifacts; metadata.
 
 Requires WeasyPrint 70 (pinned: `lang_and_scope` wraps its private
 `weasyprint.pdf.tags._build_box_tree`) and pikepdf. Guarantees:
@@ -10,12 +10,18 @@ Requires WeasyPrint 70 (pinned: `lang_and_scope` wraps its private
 - `artifact_page_furniture(pdf)` turns the marked content of running
   footers and page numbers (tagged by WeasyPrint but linked to nothing in
   the structure tree) into /Artifact /Pagination, and empties their
-  ParentTree slots, leaving every other byte of the content as it was.
+  ParentTree slots, leaving every other byte of the content as it was;
+- `document_metadata(pdf, book, stamp)` writes the same facts as the
+  colophon and the EPUB into the document info and XMP: title, language,
+  publisher, description, authors (dc:creator, /Author), the English
+  text's medical reviewers and, once a translation is fully reviewed, its
+  reviewers (dc:contributor, "Name (role, date)"), and the dates.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import re
 
@@ -23,6 +29,9 @@ import pikepdf
 from fontTools.ttLib import TTFont
 import pydyf
 from weasyprint.pdf import tags
+
+from .. import inline
+from ..review import display_name
 
 _ORIGINAL = getattr(tags, "_build_box_tree", None)
 _SKIP = ("html", "body")
@@ -103,6 +112,28 @@ def _rewrite_page(pdf: pikepdf.Pdf, page, orphans: set[int]) -> int:
         instructions.append((operands, operator))
     page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
     return changed
+
+
+def document_metadata(pdf: pikepdf.Pdf, book, stamp: datetime.datetime) -> None:
+    """Document info and XMP for one edition (see the module docstring); no build-clock dates."""
+    meta = book.meta
+    title, description = inline.plain_text(meta.title.inlines), inline.plain_text(meta.description.inlines)
+    authors = [person.name for person in meta.authors] or [meta.publisher]
+    contributors = [f"{p.name} (medical review of the English text, {p.date})" for p in meta.medical_reviewers]
+    contributors += [f"{display_name(p.name)} (medical review of the translation, {p.date})"
+                     for p in book.translation_reviewers]
+    info = pdf.docinfo
+    info["/Title"], info["/Author"], info["/Subject"] = title, "; ".join(authors), description
+    info["/Creator"] = "bcbook"
+    info["/CreationDate"] = info["/ModDate"] = stamp.strftime("D:%Y%m%d%H%M%SZ")
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+        xmp["dc:title"], xmp["dc:description"] = title, description
+        xmp["dc:language"], xmp["dc:publisher"], xmp["dc:creator"] = [book.lang], [meta.publisher], authors
+        if contributors:
+            xmp["dc:contributor"] = contributors
+        xmp["dc:date"] = [meta.updated, *sorted({p.date for p in (*meta.medical_reviewers,
+                                                                   *book.translation_reviewers)})]
+        xmp["xmp:CreateDate"] = xmp["xmp:ModifyDate"] = xmp["xmp:MetadataDate"] = stamp.isoformat()
 
 
 _EMPTY = re.compile(rb"^<([0-9a-fA-F]+)>\s*<>\s*$", re.M)

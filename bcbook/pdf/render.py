@@ -17,7 +17,6 @@ import logging
 import pikepdf
 from weasyprint import HTML
 
-from .. import inline
 from ..model import Book
 from . import document, fixups, fonts
 
@@ -40,7 +39,13 @@ class _Collect(logging.Handler):
 
 def render_edition(book: Book, edition: str, date_time: tuple) -> bytes:
     """One handout as PDF bytes; raises PdfError on anything WeasyPrint logs as an error."""
-    html = HTML(string=document.html_document(book, edition).decode("utf-8"), base_url=".")
+    raw = weasyprint_pdf(document.html_document(book, edition).decode("utf-8"), f"{book.lang} {edition}")
+    return _post_process(raw, book, date_time)
+
+
+def weasyprint_pdf(html_text: str, what: str) -> bytes:
+    """The print path every PDF takes: tagged PDF/UA-1 with /Lang fix-ups; any logged error raises PdfError."""
+    html = HTML(string=html_text, base_url=".")
     collector, logger = _Collect(), logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
@@ -49,8 +54,8 @@ def render_edition(book: Book, edition: str, date_time: tuple) -> bytes:
     finally:
         logger.removeHandler(collector)
     if collector.messages:
-        raise PdfError(f"{book.lang} {edition}: WeasyPrint reported: " + "; ".join(collector.messages))
-    return _post_process(raw, book, date_time)
+        raise PdfError(f"{what}: WeasyPrint reported: " + "; ".join(collector.messages))
+    return raw
 
 
 def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
@@ -58,18 +63,7 @@ def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         fixups.artifact_page_furniture(pdf)
         fixups.repair_to_unicode(pdf)
-        info = pdf.docinfo
-        info["/Title"] = inline.plain_text(book.meta.title.inlines)
-        info["/Author"] = book.meta.publisher
-        info["/Subject"] = inline.plain_text(book.meta.description.inlines)
-        info["/Creator"] = "bcbook"
-        info["/CreationDate"] = info["/ModDate"] = stamp.strftime("D:%Y%m%d%H%M%SZ")
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            meta["dc:title"] = inline.plain_text(book.meta.title.inlines)
-            meta["dc:language"] = [book.lang]
-            meta["dc:publisher"] = [book.meta.publisher]
-            meta["dc:description"] = inline.plain_text(book.meta.description.inlines)
-            meta["xmp:CreateDate"] = meta["xmp:ModifyDate"] = meta["xmp:MetadataDate"] = stamp.isoformat()
+        fixups.document_metadata(pdf, book, stamp)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, static_id=False)
     return out.getvalue()
