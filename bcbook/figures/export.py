@@ -26,11 +26,14 @@ def figures_of(book):
 
 
 def svg_bytes(block: Figure, book) -> bytes:
-    words = {key: inline.plain_text(phrase.inlines) for key, phrase in block.labels}
-    description = " ".join(inline.plain_text(sentence.inlines) for sentence in block.description)
-    element = render(block.panel, words, book.lang, book.direction, inline.plain_text(block.alt.inlines),
-                     description)
+    """The figure's drawing as a standalone SVG file (numerals only; its key is in the XHTML)."""
+    element, _ = render_block(block, book)
     return etree.tostring(element, xml_declaration=True, encoding="utf-8")
+
+
+def render_block(block: Figure, book):
+    """(svg element, [KeyEntry]) for a figure block of a translated book."""
+    return render(block.panel, book.lang, book.direction, inline.plain_text(block.alt.inlines))
 
 
 def export(editions, out_dir: Path, write, width: int = 1440) -> list[Path]:
