@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.bcbook-installed
 # fonts-noto-core holds the Noto fonts the PDF embeds; WeasyPrint wants HarfBuzz's subsetter.
 DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2-bin \
                 pdftotext:poppler-utils qpdf:qpdf fc-list:fontconfig font=NotoSans-Regular:fonts-noto-core font=NotoSansCJK:fonts-noto-cjk \
-                lib=libharfbuzz-subset:libharfbuzz-subset0
+                lib=libharfbuzz-subset:libharfbuzz-subset0 chromium:chromium
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
