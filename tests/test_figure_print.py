@@ -7,6 +7,7 @@ counts at the size it is printed) and pdftotext, never by reading the CSS.
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import unicodedata
@@ -51,6 +52,7 @@ def _figures(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return found
 
 
+@functools.cache
 def figure_pages(path) -> dict[int, list[tuple[LTChar, bool]]]:
     """{page number: its drawn characters (char, inside the SVG)} for each page holding a tagged Figure."""
     with pikepdf.open(path) as pdf:
