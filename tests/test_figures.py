@@ -11,7 +11,7 @@ from bcbook import build as builder
 from bcbook.figures import palette, spec
 from bcbook.figures.anatomy import FILLED
 from bcbook.figures.sideview import DUCT_LIGHT
-from bcbook.figures.export import figures_of, svg_bytes
+from bcbook.figures.export import figures_of, key_text, svg_bytes
 from conftest import ROOT, epub_documents, epub_file
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
@@ -167,6 +167,12 @@ def test_right_to_left_mirrors_the_art_but_not_the_numerals(editions):
     for one, other in zip(ltr.xpath("//s:text", namespaces=SVG), rtl.xpath("//s:text", namespaces=SVG)):
         assert float(other.get("x")) == mirror - float(one.get("x")) and one.text == other.text
     assert rtl.get("direction") == "ltr"
+
+
+def test_review_export_carries_the_key(editions):
+    block = next(b for b in figures_of(editions["en"]) if b.panel.id == "stage-iv")
+    lines = key_text(block, editions["en"]).splitlines()
+    assert lines[0] == "Front view" and "5 Brain" in lines and "Size key" in lines and lines[-1].startswith("26 ")
 
 
 def test_figure_golden_svg(editions, golden):

@@ -1,4 +1,5 @@
-"""`bcbook figures`: every figure of every language as SVG and PNG under build/figures/, for review by eye.
+"""`bcbook figures`: every figure of every language as SVG and PNG under build/figures/, for review by eye,
+with its key (the words of the numbered callouts) beside it as <figure>-key.txt.
 
 Requires the build's gather step and, for PNG, rsvg-convert (Debian
 librsvg2-bin, which `make` installs). Guarantees: files are written
@@ -15,7 +16,7 @@ from lxml import etree
 
 from .. import inline
 from ..model import Figure
-from .render import render
+from .render import key_groups, render
 
 
 def figures_of(book):
@@ -36,6 +37,16 @@ def render_block(block: Figure, book):
     return render(block.panel, book.lang, book.direction, inline.plain_text(block.alt.inlines))
 
 
+def key_text(block: Figure, book) -> str:
+    """The figure key as plain text: a heading line per view, then "number words" lines."""
+    labels = {key: inline.plain_text(phrase.inlines) for key, phrase in block.labels}
+    lines = []
+    for heading, entries in key_groups(render_block(block, book)[1]):
+        lines += [labels[heading]] if heading else [""]
+        lines += [f"{entry.number} {labels[entry.label]}" for entry in entries]
+    return "\n".join(lines) + "\n"
+
+
 def export(editions, out_dir: Path, write, width: int = 1440) -> list[Path]:
     """Write <out>/<lang>/<figure>.svg and .png; return the PNG paths."""
     converter = shutil.which("rsvg-convert")
@@ -49,5 +60,6 @@ def export(editions, out_dir: Path, write, width: int = 1440) -> list[Path]:
             png = subprocess.run([converter, "--width", str(width), "--background-color", "white", str(svg_path)],
                                  capture_output=True, check=True).stdout
             write(svg_path.with_suffix(".png"), png)
+            write(svg_path.with_name(f"{block.panel.id}-key.txt"), key_text(block, edition.book).encode("utf-8"))
             written.append(svg_path.with_suffix(".png"))
     return written
