@@ -2,7 +2,8 @@
 
 Requires lxml and bcbook.xhtml. Guarantees: the cover is an SVG with the
 translated title as real text (deterministic bytes, a <title> for screen
-readers); the nav has a toc (role doc-toc) and hidden landmarks, with
+readers), every line inside a 60-unit margin, against the right margin for
+right-to-left books; the nav has a toc (role doc-toc) and hidden landmarks, with
 translated headings; every document carries the book's language and
 direction like the chapters do.
 """

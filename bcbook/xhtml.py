@@ -5,7 +5,10 @@ text is escaped and every document is well-formed XHTML5 (polyglot, for
 the EPUB and, later, WeasyPrint); `lang`, `xml:lang` and `dir` are on every
 <html> and <body>, and on any phrase that fell back to another language;
 chapters are <section epub:type="chapter" role="doc-chapter">, the glossary
-a <dl> in a doc-glossary section, the colophon a doc-colophon section.
+a <dl> in a doc-glossary section, the colophon a doc-colophon section;
+a figure is <figure aria-details> holding its caption, the drawing (numbered
+callouts, <title> as alt) and the key (the callouts' words as HTML lists),
+followed by its long description under an h3.
 BLOCK_WRITERS and INLINE_WRITERS cover every node kind of the model.
 """
 
