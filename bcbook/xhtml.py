@@ -20,7 +20,7 @@ from . import inline
 from .model import (
     Book, Chapter, Definitions, Emph, Figure, Heading, ItemList, Link, Note, Paragraph, Phrase, Slot, Strong, Text,
 )
-from .figures.export import render_block as render_figure
+from .figures.export import key_words, render_block as render_figure
 from .figures.render import key_groups
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -164,11 +164,10 @@ def _figure(block: Figure, book: Book) -> list:
 
 def _figure_key(block: Figure, book: Book, keys) -> etree._Element:
     """The words of the callouts: per view a heading line and an <ol> of "number words" items."""
-    labels = dict(block.labels)
+    labels = key_words(block, book)
     key = E("div", {"class": "figure-key"})
     for heading, entries in key_groups(keys):
-        if heading is not None:
-            key.append(phrase_element("p", labels[heading], book, {"class": "figure-key-heading"}))
+        key.append(phrase_element("p", labels[heading], book, {"class": "figure-key-heading"}))
         items = []
         for entry in entries:
             item = phrase_element("li", labels[entry.label], book)

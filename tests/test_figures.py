@@ -172,7 +172,8 @@ def test_right_to_left_mirrors_the_art_but_not_the_numerals(editions):
 def test_review_export_carries_the_key(editions):
     block = next(b for b in figures_of(editions["en"]) if b.panel.id == "stage-iv")
     lines = key_text(block, editions["en"]).splitlines()
-    assert lines[0] == "Front view" and "5 Brain" in lines and "Size key" in lines and lines[-1].startswith("26 ")
+    assert lines[0] == "Front view" and "5 Brain" in lines and "Size key" in lines and "Symbols" in lines
+    assert lines[-1].startswith("26 ")
 
 
 def test_figure_golden_svg(editions, golden):
@@ -222,7 +223,7 @@ def test_figure_key_gives_each_numeral_its_words(english_epub):
     assert [item.split()[0] for item in items] == numerals == [str(n) for n in range(1, len(numerals) + 1)]
     assert "5 Brain" in items and "19 Pea, 1 cm" in items and "22 Tumor (hatched)" in items
     headings = figure.xpath(".//x:p[@class='figure-key-heading']/text()", namespaces=NS)
-    assert headings == ["Front view", "Side view, cut through the breast", "Size key"]
+    assert headings == ["Front view", "Side view, cut through the breast", "Size key", "Symbols"]
 
 
 def test_spec_errors_name_file_and_key(tmp_path):

@@ -37,13 +37,18 @@ def render_block(block: Figure, book):
     return render(block.panel, book.lang, book.direction, inline.plain_text(block.alt.inlines))
 
 
+def key_words(block: Figure, book) -> dict:
+    """{label key: Phrase} for the figure key: the figure's labels plus the interface words that head groups."""
+    return {**book.labels, **dict(block.labels)}
+
+
 def key_text(block: Figure, book) -> str:
-    """The figure key as plain text: a heading line per view, then "number words" lines."""
-    labels = {key: inline.plain_text(phrase.inlines) for key, phrase in block.labels}
+    """The figure key as plain text: a heading line per group, then "number words" lines."""
+    words = {key: inline.plain_text(phrase.inlines) for key, phrase in key_words(block, book).items()}
     lines = []
     for heading, entries in key_groups(render_block(block, book)[1]):
-        lines += [labels[heading]] if heading else [""]
-        lines += [f"{entry.number} {labels[entry.label]}" for entry in entries]
+        lines.append(words[heading])
+        lines += [f"{entry.number} {words[entry.label]}" for entry in entries]
     return "\n".join(lines) + "\n"
 
 

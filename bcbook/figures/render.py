@@ -19,8 +19,8 @@ from .sideview import side_view, size_key, tumor_center
 
 VIEW = (80, 560, 1300)   # left, width, height: symmetric about CX, so mirroring keeps the crop
 LEFT, RIGHT = 148, 572   # callout columns either side of the front view
-# Key groups in reading order, with the figure-label that heads each in the key (None: no heading).
-KEY_GROUPS = {"front": "front", "side": "side", "size": "size_key", "legend": None}
+# Key groups in reading order, with the figure-label (stages.toml) or interface word (ui.py) that heads each.
+KEY_GROUPS = {"front": "front", "side": "side", "size": "size_key", "legend": "figure-symbols"}
 
 
 def render(panel, lang: str, direction: str, title: str) -> tuple:
@@ -80,7 +80,7 @@ def _legend(canvas: Canvas, y: int) -> None:
         canvas.callout(key, x + 56, y, "legend")
 
 
-def key_groups(keys: list[KeyEntry]) -> list[tuple[str | None, list[KeyEntry]]]:
-    """The key entries grouped in KEY_GROUPS order: [(heading label key or None, entries)]."""
+def key_groups(keys: list[KeyEntry]) -> list[tuple[str, list[KeyEntry]]]:
+    """The key entries grouped in KEY_GROUPS order: [(heading's label key, entries)]."""
     return [(heading, [entry for entry in keys if entry.group == group])
             for group, heading in KEY_GROUPS.items() if any(entry.group == group for entry in keys)]
