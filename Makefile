@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.bcbook-installed
 # ffmpeg writes the M4B audiobook.
 DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2-bin \
                 pdftotext:poppler-utils qpdf:qpdf fc-list:fontconfig font=NotoSans-Regular:fonts-noto-core font=NotoSansCJK:fonts-noto-cjk \
-                lib=libharfbuzz-subset:libharfbuzz-subset0 ffmpeg:ffmpeg
+                lib=libharfbuzz-subset:libharfbuzz-subset0 ffmpeg:ffmpeg chromium:chromium
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 

@@ -2,8 +2,9 @@
 
 Requires lxml and bcbook.xhtml. Guarantees: the cover is an SVG with the
 translated title as real text (deterministic bytes, a <title> for screen
-readers); the nav has a toc (role doc-toc, nested to the h2 headings by
-bcbook.toc) and hidden landmarks, with
+readers), every line inside a 60-unit margin, against the right margin for
+right-to-left books; the nav has a toc (role doc-toc, nested to the h2
+headings by bcbook.toc) and hidden landmarks, with
 translated headings; every document carries the book's language and
 direction like the chapters do.
 """
@@ -32,13 +33,18 @@ def label(book: Book, key: str) -> str:
 
 
 def cover_svg(book: Book) -> bytes:
-    """A 600x900 cover: the title (wrapped), the subtitle and the publisher, as text."""
+    """A 600x900 cover: the title (wrapped), the subtitle and the publisher, as text inside a 60-unit margin.
+
+    Right to left: the accent bar and every line sit against the right margin. Each <text> states its own
+    direction and an anchor that means the same edge in it ("start" of a right-to-left line is its right
+    end), so no renderer, and no direction inherited from the page, can push a line off the cover.
+    """
     title = inline.plain_text(book.meta.title.inlines)
     subtitle = inline.plain_text(book.meta.subtitle.inlines)
     svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
     for key, value in {"viewBox": "0 0 600 900", "width": "600", "height": "900", "role": "img",
                        "aria-labelledby": "cover-title", "{http://www.w3.org/XML/1998/namespace}lang": book.lang,
-                       "direction": book.direction}.items():
+                       "direction": "ltr"}.items():
         svg.set(key, value)
     etree.SubElement(svg, f"{{{SVG_NS}}}title", id="cover-title").text = label(book, "cover-alt")
     etree.SubElement(svg, f"{{{SVG_NS}}}rect", width="600", height="900", fill=_COVER_PAPER)
@@ -46,16 +52,21 @@ def cover_svg(book: Book) -> bytes:
     etree.SubElement(svg, f"{{{SVG_NS}}}rect", x="420" if rtl else "60", y="150", width="120", height="12",
                      fill=_COVER_ACCENT)
     family = css_family(book.lang)
-    y = _text_lines(svg, wrap(title, 16), 250, 64, "bold", rtl, family)
-    _text_lines(svg, wrap(subtitle, 30), y + 40, 32, "normal", rtl, family)
-    _text_lines(svg, [book.meta.publisher], 830, 24, "normal", rtl, family)
+    y = _text_lines(svg, wrap(title, 16), 250, (56, "bold", book.direction), rtl, family)
+    _text_lines(svg, wrap(subtitle, 30), y + 40, (32, "normal", book.direction), rtl, family)
+    _text_lines(svg, [book.meta.publisher], 830, (24, "normal", "ltr"), rtl, family)
     return etree.tostring(svg, xml_declaration=True, encoding="utf-8")
 
 
-def _text_lines(svg, lines: list[str], y: int, size: int, weight: str, rtl: bool, family: str) -> int:
+def _text_lines(svg, lines: list[str], y: int, style: tuple[int, str, str], rtl: bool, family: str) -> int:
+    """Lines against the right margin (x=540) when `rtl`, else the left (x=60); `style` = size, weight, direction."""
+    size, weight, direction = style
+    right_edge = {"rtl": "start", "ltr": "end"}[direction]
+    left_edge = {"rtl": "end", "ltr": "start"}[direction]
     for line in lines:
         text = etree.SubElement(svg, f"{{{SVG_NS}}}text", x="540" if rtl else "60", y=str(y), fill=_COVER_INK)
-        text.set("text-anchor", "end" if rtl else "start")
+        text.set("direction", direction)
+        text.set("text-anchor", right_edge if rtl else left_edge)
         text.set("font-family", family)
         text.set("font-size", str(size))
         text.set("font-weight", weight)

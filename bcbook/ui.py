@@ -19,6 +19,8 @@ MESSAGES = {
     "edition": ("This edition: {date}", "{date} is the date of this edition of the book, already written out in "
                 "your language."),
     "figure-description": ("What the picture shows", "Heading above the written description of a picture."),
+    "figure-symbols": ("Symbols", "Heading above the numbered list that explains the symbols drawn in a picture "
+                       "(hatched tumor, lymph nodes with and without cancer, dashed outline)."),
     "page-of": ("Page {page} of {pages}", "Footer of each printed page. {page} and {pages} become numbers."),
     "audio-artist": ("{publisher}. Synthetic voice: {voice}",
                      "Artist shown by audio players. {voice} names the speech engine and voice, e.g. espeak, en-us."),

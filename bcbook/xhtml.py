@@ -7,7 +7,10 @@ the EPUB and, later, WeasyPrint); `lang`, `xml:lang` and `dir` are on every
 every Span (a run in another language); outside links carry hreflang and,
 in a translation, the catalog's "(in English)";
 chapters are <section epub:type="chapter" role="doc-chapter">, the glossary
-a <dl> in a doc-glossary section, the colophon a doc-colophon section.
+a <dl> in a doc-glossary section, the colophon a doc-colophon section;
+a figure is <figure aria-details> holding its caption, the drawing (numbered
+callouts, <title> as alt) and the key (the callouts' words as HTML lists),
+followed by its long description under an h3.
 BLOCK_WRITERS and INLINE_WRITERS cover every node kind of the model.
 """
 
@@ -21,7 +24,8 @@ from .model import (
     Book, Chapter, Definitions, Emph, Figure, Heading, ItemList, Link, Note, Paragraph, Phrase, Slot, Span, Strong,
     Text,
 )
-from .figures.render import render as render_figure
+from .figures.export import key_words, render_block as render_figure
+from .figures.render import key_groups
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -184,17 +188,34 @@ def _definitions(block: Definitions, book: Book):
 
 
 def _figure(block: Figure, book: Book) -> list:
-    """<figure> with the inline SVG and caption, then its visible long description (aria-details)."""
-    words = {key: inline.plain_text(phrase.inlines) for key, phrase in block.labels}
-    description_text = " ".join(inline.plain_text(sentence.inlines) for sentence in block.description)
-    svg = render_figure(block.panel, words, book.lang, book.direction, inline.plain_text(block.alt.inlines),
-                        description_text)
+    """<figure>: the caption, the drawing (numbered callouts, <title> as alt), its key as HTML lists;
+    then the visible long description under its own heading, linked from the figure with aria-details."""
+    svg, keys = render_figure(block, book)
     details_id = f"{block.id}-description"
-    figure = E("figure", {"id": block.id, "class": "stage-figure", "aria-details": details_id}, svg,
-               phrase_element("figcaption", block.title, book))
-    heading = phrase_element("p", book.labels["figure-description"], book, {"class": "figure-description-title"})
+    figure = E("figure", {"id": block.id, "class": "stage-figure", "aria-details": details_id},
+               phrase_element("figcaption", block.title, book), svg, _figure_key(block, book, keys))
+    heading = phrase_element("h3", book.labels["figure-description"], book,
+                             {"class": "figure-description-title", "id": f"{details_id}-title"})
     items = E("ul", None, *[phrase_element("li", sentence, book) for sentence in block.description])
     return [figure, E("div", {"id": details_id, "class": "figure-description"}, heading, items)]
+
+
+def _figure_key(block: Figure, book: Book, keys) -> etree._Element:
+    """The words of the callouts: per view a heading line and an <ol> of "number words" items."""
+    labels = key_words(block, book)
+    key = E("div", {"class": "figure-key"})
+    for heading, entries in key_groups(keys):
+        key.append(phrase_element("p", labels[heading], book, {"class": "figure-key-heading"}))
+        items = []
+        for entry in entries:
+            item = phrase_element("li", labels[entry.label], book)
+            number = E("span", {"class": "figure-key-number"}, str(entry.number))
+            number.tail = " " + (item.text or "")
+            item.text = None
+            item.insert(0, number)
+            items.append(item)
+        key.append(E("ol", {"class": "figure-key-list"}, *items))
+    return key
 
 
 def _slot(block: Slot, book: Book):

@@ -10,7 +10,8 @@ from lxml import etree
 from bcbook import build as builder
 from bcbook.figures import palette, spec
 from bcbook.figures.anatomy import FILLED
-from bcbook.figures.export import figures_of, svg_bytes
+from bcbook.figures.sideview import DUCT_LIGHT
+from bcbook.figures.export import figures_of, key_text, svg_bytes
 from conftest import ROOT, epub_documents, epub_file
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
@@ -38,12 +39,41 @@ def test_every_stage_has_its_panels(drawn):
 
 def test_each_figure_is_an_accessible_image(drawn):
     for figure_id, svg in drawn.items():
-        assert [etree.QName(child).localname for child in svg[:2]] == ["title", "desc"], figure_id
-        assert svg.get("role") == "img"
-        assert svg.get("aria-labelledby") == svg[0].get("id") and svg.get("aria-describedby") == svg[1].get("id")
+        assert etree.QName(svg[0]).localname == "title", figure_id
+        assert svg.get("role") == "img" and svg.get("aria-labelledby") == svg[0].get("id")
         assert 20 < len(svg[0].text) <= spec.MAX_ALT
-        assert len(svg[1].text) > 100
-        assert svg.xpath("//s:text", namespaces=SVG), figure_id
+        assert svg.get("aria-describedby") is None and not svg.xpath("//s:desc", namespaces=SVG), figure_id
+        assert svg.get("direction") == "ltr", figure_id
+
+
+def test_the_drawing_holds_numerals_only(editions):
+    """Words live in the HTML key (shaped by any engine, enlarged with the reader's font); the SVG draws numerals."""
+    for lang, book in editions.items():
+        for block in figures_of(book):
+            svg = etree.fromstring(svg_bytes(block, book))
+            numerals = [text.text for text in svg.xpath("//s:text", namespaces=SVG)]
+            assert numerals == [str(n) for n in range(1, len(numerals) + 1)], (lang, block.panel.id)
+            assert len(numerals) >= 20
+
+
+def test_stage_0_cells_are_not_drawn_as_tumor(drawn):
+    cells = drawn["stage-0"].xpath("//s:g[@id='fig-stage-0-in-situ']/s:ellipse", namespaces=SVG)
+    assert len(cells) == 9
+    assert all(cell.get("fill") == palette.CELLS for cell in cells)
+    assert not drawn["stage-0"].xpath("//s:g[@id='fig-stage-0-in-situ']//*[contains(@fill, 'hatch')]",
+                                      namespaces=SVG)
+    assert palette.CELLS not in {fill for fill, _, _ in palette.CATEGORIES.values()}
+
+
+def test_leader_lines_end_without_a_dot(drawn):
+    """A dot at the end of a leader would look like the key's "tiny clusters" dot."""
+    for figure_id, svg in drawn.items():
+        leaders = svg.xpath(f"//s:g[@id='fig-{figure_id}-leaders']/*", namespaces=SVG)
+        assert leaders and {etree.QName(line).localname for line in leaders} == {"path"}, figure_id
+        assert all(line.get("d").count("L") == 1 and "marker-end" not in line.attrib for line in leaders)
+        dots = [e for e in svg.xpath("//s:ellipse", namespaces=SVG) if float(e.get("rx")) <= 3]
+        owners = {dot.getparent().get("id").removeprefix(f"fig-{figure_id}-") for dot in dots}
+        assert owners <= {"axillary", "internal-mammary", "infraclavicular", "supraclavicular", "legend"}, owners
 
 
 def _states(svg, group: str) -> list[str]:
@@ -83,14 +113,29 @@ def test_stage_specific_facts(editions):
 
 
 def test_palette_contrast_meets_wcag():
-    assert palette.contrast(palette.TEXT, palette.PAPER) >= 4.5
-    assert palette.contrast(palette.LEADER, palette.PAPER) >= 3
+    assert palette.contrast(palette.TEXT, palette.CALLOUT) >= 4.5
+    assert palette.contrast(palette.LEADER, palette.CASING) >= 3
     for name, (fill, _, _) in palette.CATEGORIES.items():
         background = palette.BACKGROUNDS[name]
         edge = max(palette.contrast(fill, background), palette.contrast(palette.OUTLINE, background))
         assert edge >= 3, name
     for name in ("tumor", "node_cancer", "spread"):
         assert palette.contrast(palette.CATEGORIES[name][0], palette.BACKGROUNDS[name]) >= 3, name
+    assert max(palette.contrast(palette.CELLS, DUCT_LIGHT), palette.contrast(palette.TEXT, DUCT_LIGHT)) >= 3
+
+
+def test_shapes_on_the_page_keep_contrast_in_day_and_night_mode():
+    for page_name, page in palette.PAGES.items():
+        for shape, (fill, edge) in palette.ON_PAGE.items():
+            assert max(palette.contrast(fill, page), palette.contrast(edge, page)) >= 3, (shape, page_name)
+
+
+def test_figures_have_no_background_of_their_own(drawn):
+    for figure_id, svg in drawn.items():
+        x, y, width, height = (float(v) for v in svg.get("viewBox").split())
+        full = [r for r in svg.xpath("//s:rect", namespaces=SVG)
+                if float(r.get("width", 0)) >= width and float(r.get("height", 0)) >= height]
+        assert not full, figure_id
 
 
 def test_categories_stay_distinct_in_greyscale():
@@ -108,17 +153,27 @@ def test_same_spec_gives_the_same_bytes(editions):
     assert first == again
 
 
-def test_right_to_left_mirrors_the_art_but_not_the_words(editions):
+def test_right_to_left_mirrors_the_art_but_not_the_numerals(editions):
     from dataclasses import replace
     book = replace(editions["en"], direction="rtl")
     block = next(b for b in figures_of(book) if b.panel.id == "stage-iia-nodes")
     ltr = etree.fromstring(svg_bytes(block, editions["en"]))
     rtl = etree.fromstring(svg_bytes(block, book))
-    assert rtl.xpath("//s:g[@id='fig-stage-iia-nodes-art']/@transform", namespaces=SVG) == ["matrix(-1 0 0 1 720 0)"]
-    assert not rtl.xpath("//s:g[@id='fig-stage-iia-nodes-labels']/@transform", namespaces=SVG)
-    first_ltr, first_rtl = ltr.xpath("//s:text", namespaces=SVG)[1], rtl.xpath("//s:text", namespaces=SVG)[1]
-    assert float(first_rtl.get("x")) == 720 - float(first_ltr.get("x"))
-    assert {first_ltr.get("text-anchor"), first_rtl.get("text-anchor")} == {"start", "end"}
+    left, _, width, _ = (float(v) for v in rtl.get("viewBox").split())
+    mirror = 2 * left + width
+    assert rtl.xpath("//s:g[@id='fig-stage-iia-nodes-art']/@transform", namespaces=SVG) == [
+        f"matrix(-1 0 0 1 {mirror:g} 0)"]
+    assert not rtl.xpath("//s:g[@id='fig-stage-iia-nodes-callouts']/@transform", namespaces=SVG)
+    for one, other in zip(ltr.xpath("//s:text", namespaces=SVG), rtl.xpath("//s:text", namespaces=SVG)):
+        assert float(other.get("x")) == mirror - float(one.get("x")) and one.text == other.text
+    assert rtl.get("direction") == "ltr"
+
+
+def test_review_export_carries_the_key(editions):
+    block = next(b for b in figures_of(editions["en"]) if b.panel.id == "stage-iv")
+    lines = key_text(block, editions["en"]).splitlines()
+    assert lines[0] == "Front view" and "5 Brain" in lines and "Size key" in lines and "Symbols" in lines
+    assert lines[-1].startswith("26 ")
 
 
 def test_figure_golden_svg(editions, golden):
@@ -135,18 +190,40 @@ def test_spanish_description_uses_local_numbers_and_lists(editions):
     assert "unos 1.5 cm" in block.description[1].inlines[0].text  # US Spanish (content-facts.md section 9)
 
 
-def test_epub_figures_link_their_long_description(built_book):
-    stages = epub_file(built_book["en"], "EPUB/stages-in-pictures.xhtml")
+@pytest.fixture(scope="module")
+def english_epub(tmp_path_factory):
+    out = tmp_path_factory.mktemp("epub")
+    builder.build(builder.Project(ROOT), languages=["en"], formats=["epub"], out_dir=out)
+    return out / "en" / "invasive-breast-cancer.epub"
+
+
+def test_epub_figures_link_their_long_description(english_epub):
+    stages = epub_file(english_epub, "EPUB/stages-in-pictures.xhtml")
     figures = stages.xpath("//x:figure", namespaces=NS)
     assert len(figures) == 13
     for figure in figures:
         details = stages.xpath("//*[@id=$i]", i=figure.get("aria-details"), namespaces=NS)
         assert details and details[0].xpath(".//x:li", namespaces=NS)
+        heading = details[0].xpath("x:h3", namespaces=NS)
+        assert heading and " ".join(heading[0].itertext()) == "What the picture shows"
         assert figure.xpath("x:figcaption", namespaces=NS)
-    opf = epub_file(built_book["en"], "EPUB/content.opf")
+        assert not figure.xpath(".//*[@aria-describedby] | .//s:desc", namespaces=NS)
+    opf = epub_file(english_epub, "EPUB/content.opf")
     assert opf.xpath("//opf:item[@href='stages-in-pictures.xhtml']/@properties", namespaces=NS) == ["svg"]
     features = opf.xpath("//opf:meta[@property='schema:accessibilityFeature']/text()", namespaces=NS)
     assert "longDescription" in features
+
+
+def test_figure_key_gives_each_numeral_its_words(english_epub):
+    stages = epub_file(english_epub, "EPUB/stages-in-pictures.xhtml")
+    figure = stages.xpath("//x:figure[.//s:title[@id='fig-stage-iv-title']]", namespaces=NS)[0]
+    numerals = figure.xpath(".//s:text/text()", namespaces=NS)
+    items = [" ".join("".join(li.itertext()).split()) for li in figure.xpath(".//x:ol[@class='figure-key-list']/x:li",
+                                                                             namespaces=NS)]
+    assert [item.split()[0] for item in items] == numerals == [str(n) for n in range(1, len(numerals) + 1)]
+    assert "5 Brain" in items and "19 Pea, 1 cm" in items and "22 Tumor (hatched)" in items
+    headings = figure.xpath(".//x:p[@class='figure-key-heading']/text()", namespaces=NS)
+    assert headings == ["Front view", "Side view, cut through the breast", "Size key", "Symbols"]
 
 
 def test_spec_errors_name_file_and_key(tmp_path):

@@ -1,22 +1,38 @@
-"""A small SVG canvas: shapes in one group, real <text> labels in another, mirrored for right-to-left.
+"""A small SVG canvas: shapes in one group, numbered callouts in another, mirrored for right-to-left.
 
 Requires lxml. Guarantees: ids are derived from the figure id (several
 figures can share one XHTML document); the output has no random ids and
-no timestamps; with direction "rtl" the artwork is mirrored as a whole and
-every label is placed at the mirrored point with its anchor swapped, so
-the words read right to left and are never drawn mirrored. Anchors are
-absolute (the SVG keeps direction ltr; bidi orders the letters inside
-each label), so no renderer swaps them a second time.
+no timestamps; the drawing holds no words, only numerals in callout discs
+(every word goes to the figure key, which the XHTML writer turns into an
+HTML list, so it is shaped, reflowed and enlarged like body text). With
+direction "rtl" the artwork is mirrored as a whole and each disc is placed
+at the mirrored point; numerals are never mirrored. The <svg> sets
+direction="ltr" explicitly, so a right-to-left page cannot flip anything
+a second time. Leader lines are a dark line on a light casing and callout
+discs are light with a dark rim, so both keep contrast on light and on
+dark (night mode) pages; the background is transparent.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from lxml import etree
 
-from ..wrapping import wrap
 from . import palette
 
 SVG_NS = "http://www.w3.org/2000/svg"
+CALLOUT_RADIUS = 23   # user units; the disc around a numeral
+NUMERAL_SIZE = 34     # user units; see README (EPUB, PDF) for the sizes this gives on a phone and on paper
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One numbered callout: which part of the figure (front, side, size, legend), its number, and the
+    figure-label key (stages.toml [labels]) whose words the key shows."""
+    group: str
+    number: int
+    label: str
 
 
 def _fmt(value) -> str:
@@ -26,18 +42,21 @@ def _fmt(value) -> str:
 
 
 class Canvas:
-    """Collects shapes and labels for one figure of `width` x `height` user units."""
+    """Collects shapes and callouts for one figure; `left`/`width` crop the view symmetrically about the mirror line."""
 
-    def __init__(self, figure_id: str, width: int, height: int, direction: str = "ltr",
+    def __init__(self, figure_id: str, view: tuple[int, int, int], direction: str = "ltr",
                  font_family: str = "sans-serif"):
-        self.id, self.width, self.height, self.rtl = figure_id, width, height, direction == "rtl"
+        self.left, self.width, self.height = view
+        self.id, self.rtl, self.mirror = figure_id, direction == "rtl", 2 * self.left + self.width
+        self.keys: list[KeyEntry] = []
         self.root = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
         self.defs = self.sub(self.root, "defs")
         self.art = self.sub(self.root, "g", id=f"{figure_id}-art")
         if self.rtl:
-            self.art.set("transform", f"matrix(-1 0 0 1 {width} 0)")
-        self.labels = self.sub(self.root, "g", id=f"{figure_id}-labels")
-        self.labels.set("font-family", font_family)
+            self.art.set("transform", f"matrix(-1 0 0 1 {self.mirror} 0)")
+        self.leaders = self.sub(self.art, "g", id=f"{figure_id}-leaders")
+        self.callouts = self.sub(self.root, "g", id=f"{figure_id}-callouts", font_family=font_family,
+                                 font_weight="bold", font_size=NUMERAL_SIZE, text_anchor="middle")
         self._patterns()
 
     @staticmethod
@@ -85,38 +104,38 @@ class Canvas:
         """A named group in the art, so tests can find what was drawn (for example 'axillary')."""
         return self.sub(self.art, "g", id=f"{self.id}-{name}")
 
-    # -- labels (never mirrored) --------------------------------------------------------
+    # -- callouts (discs never mirrored, only moved) ------------------------------------
 
-    def label(self, text: str, x: float, y: float, anchor: str = "start", size: int = 15,
-              target: tuple[float, float] | None = None, width: int = 26, weight: str = "normal") -> None:
-        """A label at (x, y) in left-to-right coordinates, with an optional leader line to `target`."""
+    def callout(self, label: str, x: float, y: float, group: str,
+                target: tuple[float, float] | None = None) -> int:
+        """A numbered disc at (x, y) in left-to-right coordinates, with an optional leader line to `target`.
+
+        The words go to the figure key (self.keys) under the same number; the drawing shows only the numeral.
+        """
+        number = len(self.keys) + 1
+        self.keys.append(KeyEntry(group, number, label))
         if target is not None:
-            self.path(f"M{_fmt(x)},{_fmt(y - 5)} L{_fmt(target[0])},{_fmt(target[1])}",
-                      stroke=palette.LEADER, width=1)
-            self.ellipse(target[0], target[1], 2, 2, fill=palette.LEADER, stroke="none", width=0)
+            d = f"M{_fmt(x)},{_fmt(y)} L{_fmt(target[0])},{_fmt(target[1])}"
+            for stroke, width in ((palette.CASING, 4.5), (palette.LEADER, 1.8)):
+                self.path(d, stroke=stroke, width=width, stroke_linecap="round", parent=self.leaders)
         if self.rtl:
-            x = self.width - x
-            anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
-        lines = wrap(text, width)
-        top = y - (len(lines) - 1) * size * 0.6
-        node = self.sub(self.labels, "text", x=x, y=top, fill=palette.TEXT, font_size=size, text_anchor=anchor,
-                        font_weight=weight)
-        for index, line in enumerate(lines):
-            span = self.sub(node, "tspan", x=x, dy=0 if index == 0 else round(size * 1.2, 1))
-            span.text = line
+            x = self.mirror - x
+        disc = self.sub(self.callouts, "g", id=f"{self.id}-callout-{number}", class_="callout")
+        self.sub(disc, "circle", cx=x, cy=y, r=CALLOUT_RADIUS, fill=palette.CALLOUT, stroke=palette.TEXT,
+                 stroke_width=2.5)
+        numeral = self.sub(disc, "text", x=x, y=round(y + NUMERAL_SIZE * 0.36, 1), fill=palette.TEXT)
+        numeral.text = str(number)
+        return number
 
-    def finish(self, title: str, description: str, lang: str) -> etree._Element:
-        """Add <title> and <desc> (first children, for assistive technology) and the root attributes."""
+    def finish(self, title: str, lang: str) -> etree._Element:
+        """Add <title> (the short alt, first child, for assistive technology) and the root attributes."""
         root = self.root
-        for key, value in {"viewBox": f"0 0 {self.width} {self.height}", "role": "img",
-                           "aria-labelledby": f"{self.id}-title", "aria-describedby": f"{self.id}-desc",
-                           "class": "figure-art"}.items():
+        for key, value in {"viewBox": f"{self.left} 0 {self.width} {self.height}", "role": "img",
+                           "aria-labelledby": f"{self.id}-title", "class": "figure-art",
+                           "direction": "ltr"}.items():
             root.set(key, value)
         root.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
-        desc = etree.Element(f"{{{SVG_NS}}}desc", id=f"{self.id}-desc")
-        desc.text = description
         heading = etree.Element(f"{{{SVG_NS}}}title", id=f"{self.id}-title")
         heading.text = title
-        root.insert(0, desc)
         root.insert(0, heading)
         return root

@@ -4,7 +4,9 @@ Requires nothing. Guarantees: every meaning has one colour from the
 Okabe-Ito palette (or a neutral) AND one pattern, so colour is never the
 only cue; `contrast(a, b)` is the WCAG 2.x contrast ratio and `grey(c)` the
 relative luminance a greyscale printer keeps. The tests hold CATEGORIES to
-3:1 against the tissue they sit on, and TEXT to 4.5:1 against paper.
+3:1 against the tissue they sit on, and TEXT to 4.5:1 against paper;
+shapes that touch the (transparent) figure background are listed in
+ON_PAGE as (fill, edge) pairs, at least one of which keeps 3:1 on every page in PAGES.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ FAT = "#FBE7C6"       # fatty tissue in the side view
 MUSCLE = "#F3D3CB"
 BONE = "#F2F2EE"
 ORGAN = "#E9EEF3"
-LEADER = "#555555"
+LEADER = "#555555"    # leader lines, drawn over CASING so they show on light and dark pages alike
+CASING = "#FFFFFF"
+CALLOUT = "#FFFFFF"   # callout discs: light fill, TEXT rim and numeral
+CELLS = OKABE_ITO["reddish_purple"]  # Stage 0 abnormal cells: not the tumor hatch
+# Pages a figure may sit on: paper, and the dark backgrounds of e-reader night modes.
+PAGES = {"paper": "#FFFFFF", "night": "#000000", "dark grey": "#121212", "sepia night": "#333333"}
 
 # meaning -> (fill, pattern id or "", outline style). Pattern ids are defined in draw.PATTERNS.
 CATEGORIES = {
@@ -54,3 +61,10 @@ def contrast(first: str, second: str) -> float:
 def grey(colour: str) -> float:
     """The grey level (0 black .. 1 white) a colour becomes in greyscale print."""
     return luminance(colour)
+
+
+# Shapes drawn straight on the page, as (fill, edge): one of the two must keep 3:1 on every page in PAGES.
+ON_PAGE = {"body": (TISSUE, OUTLINE), "breast cut": (FAT, OUTLINE), "chest wall": (MUSCLE, OUTLINE),
+           "size key": (PAPER, OUTLINE), "legend node": (PAPER, OUTLINE), "legend tumor": (CATEGORIES["tumor"][0], "#1A1A1A"),
+           "leader": (CASING, LEADER), "callout": (CALLOUT, TEXT)}
+

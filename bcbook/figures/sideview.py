@@ -3,7 +3,8 @@
 Requires the Canvas (draw), the palette and the front view's shared shapes.
 Guarantees: ducts run from the nipple to lobules; a tumor is drawn at
 anatomy.SCALE pixels per cm, the size key at the same scale; Stage 0 shows
-cells inside an intact duct and no tumor; skin and chest-wall involvement
+cells (palette.CELLS, never the tumor hatch) inside an intact duct and no
+tumor; skin and chest-wall involvement
 are drawn where the panel says.
 """
 
@@ -63,10 +64,10 @@ def _in_situ(canvas: Canvas) -> None:
     d = f"M470,{NIPPLE[1] - 2} C440,{NIPPLE[1] - 4} 400,{NIPPLE[1] - 6} 372,{NIPPLE[1] - 8}"
     canvas.path(d, stroke=DUCT_DARK, width=26, stroke_linecap="round", parent=group)
     canvas.path(d, stroke=DUCT_LIGHT, width=20, stroke_linecap="round", parent=group)
-    for index in range(9):
+    for index in range(9):  # cells, not the tumor hatch: Stage 0 is not a tumor
         x = 378 + index * 11
-        canvas.ellipse(x, NIPPLE[1] - 6 + (3 if index % 2 else -3), 4.6, 4.6, fill=canvas.ref("hatch"),
-                       stroke="#1A1A1A", width=0.8, parent=group)
+        canvas.ellipse(x, NIPPLE[1] - 6 + (3 if index % 2 else -3), 4.6, 4.6, fill=palette.CELLS,
+                       stroke=palette.TEXT, width=0.8, parent=group)
 
 
 def tumor_center(panel) -> tuple[float, float]:
@@ -101,12 +102,10 @@ def _tumor(canvas: Canvas, panel) -> None:
             canvas.path(f"M{px - 3:.1f},{py + 3:.1f} q3,4 6,0", stroke=palette.OUTLINE, width=1.6, parent=group)
 
 
-def size_key(canvas: Canvas, labels: dict[str, str], top: int) -> None:
-    """Pea, peanut and lime circles at the side view's scale, each with its label."""
+def size_key(canvas: Canvas, base: int) -> None:
+    """Pea, peanut and lime circles at the side view's scale, standing on one line, each with its callout."""
     group = canvas.group("size-key")
-    canvas.label(labels["size_key"], 40, top + 10, size=18, weight="bold")
-    base = top + 140
-    for name, cm, x in (("pea", 1, 60), ("peanut", 2, 175), ("lime", 5, 310)):
+    for name, cm, x in (("pea", 1, 118), ("peanut", 2, 196), ("lime", 5, 316)):
         radius = cm * SCALE / 2
         canvas.ellipse(x, base - radius, radius, radius, fill=palette.PAPER, width=2, parent=group)
-        canvas.label(labels[name], x, base + 26, anchor="middle", size=16, width=12)
+        canvas.callout(name, x, base + 34, "size")
