@@ -19,7 +19,7 @@ from weasyprint import HTML
 
 from .. import inline
 from ..model import Book
-from . import document, fixups, fonts
+from . import document, fixups, fonts, structure
 
 VARIANT = "pdf/ua-1"
 FILE_NAMES = {"letter": "{slug}-letter.pdf", "a4": "{slug}-a4.pdf", "large-print": "{slug}-large-print.pdf"}
@@ -44,7 +44,7 @@ def render_edition(book: Book, edition: str, date_time: tuple) -> bytes:
     collector, logger = _Collect(), logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        with fixups.lang_and_scope():
+        with fixups.tagging():
             raw = html.write_pdf(pdf_variant=VARIANT, custom_metadata=True)
     finally:
         logger.removeHandler(collector)
@@ -58,6 +58,8 @@ def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         fixups.artifact_page_furniture(pdf)
         fixups.repair_to_unicode(pdf)
+        fixups.actual_text_to_structure(pdf)
+        structure.repair(pdf, document.link_titles(book))
         info = pdf.docinfo
         info["/Title"] = inline.plain_text(book.meta.title.inlines)
         info["/Author"] = book.meta.publisher
