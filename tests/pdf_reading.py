@@ -104,6 +104,8 @@ class Element:
     depth: int
     ancestors: tuple[str, ...]
     content: list[tuple[int, int]] = field(default_factory=list)  # (page, MCID) owned directly
+    actual_text: str | None = None
+    lang: str | None = None
 
 
 def tag_tree(pdf: pikepdf.Pdf) -> list[Element]:
@@ -112,7 +114,9 @@ def tag_tree(pdf: pikepdf.Pdf) -> list[Element]:
     out: list[Element] = []
 
     def walk(node, depth, ancestors, page):
-        element = Element(str(node.S)[1:], node, depth, ancestors)
+        element = Element(str(node.S)[1:], node, depth, ancestors,
+                          actual_text=str(node.ActualText) if "/ActualText" in node else None,
+                          lang=str(node.Lang) if "/Lang" in node else None)
         out.append(element)
         page = page_of.get(node.Pg.objgen, page) if "/Pg" in node else page
         kids = node.get("/K")
@@ -160,8 +164,8 @@ def element_text(elements: list[Element], start: int, texts: dict[tuple[int, int
         if skip_depth is not None and element.depth > skip_depth:
             continue
         skip_depth = None
-        if "/ActualText" in element.obj:
-            parts.append(str(element.obj.ActualText))
+        if element.actual_text is not None:
+            parts.append(element.actual_text)
             skip_depth = element.depth
             continue
         parts.extend(texts.get(key, "") for key in element.content)
@@ -177,3 +181,9 @@ def squeeze(text: str) -> str:
 def element_pages(elements: list[Element], start: int) -> list[int]:
     """The pages (0-based, sorted) on which an element or its descendants have marked content."""
     return sorted({page for element in subtree(elements, start) for page, _ in element.content})
+
+
+def children(elements: list[Element], start: int) -> list[int]:
+    """Indices of an element's direct children."""
+    depth = elements[start].depth
+    return [start + offset for offset, element in enumerate(subtree(elements, start)) if element.depth == depth + 1]

@@ -9,8 +9,8 @@ Guarantees:
   /BcbookNode (the same number for every fragment of one HTML element, so
   `bcbook.pdf.structure` can join what a page break split) and /BcbookTag
   (the HTML tag); `structure.repair` removes both;
-- inside `tagging()`, every run of text holding right-to-left characters
-  gets its characters in logical (reading) order as /ActualText in its
+- inside `tagging()`, every run of text laid out right to left or holding
+  right-to-left characters gets its characters in logical (reading) order as /ActualText in its
   marked-content properties; `actual_text_to_structure(pdf)` then moves
   it onto the run's structure element, so assistive technology reading the
   tag tree gets Arabic as written, not in the visual order in which its
@@ -73,8 +73,13 @@ def needs_actual_text(text: str) -> bool:
 
 @contextlib.contextmanager
 def _marked(self, box, tag):
-    """Stream.marked, plus /ActualText (the logical text) on runs of right-to-left text."""
-    if self._tags is None or not isinstance(box, boxes.TextBox) or not needs_actual_text(box.text):
+    """Stream.marked, plus /ActualText (the logical text) on runs of right-to-left text.
+
+    Runs in a right-to-left paragraph get it even without Arabic letters: their
+    parentheses are drawn mirrored and in visual order too.
+    """
+    if self._tags is None or not isinstance(box, boxes.TextBox) or not (
+            box.style["direction"] == "rtl" or needs_actual_text(box.text)):
         with _ORIGINAL_MARKED(self, box, tag):
             yield
         return
