@@ -32,13 +32,13 @@ def _read(path):
         annotations = [a for page in pdf.pages for a in page.get("/Annots", [])]
         flags = [int(a.get("/F", 0)) for a in annotations]
         contents = [str(a.get("/Contents", "")) for a in annotations]
-    return elements, flags, contents, None
+    return elements, flags, contents
 
 
 def test_a_paragraph_split_by_a_page_break_is_one_element(tiny, monkeypatch, tmp_path):
     path = _render(tiny, monkeypatch, tmp_path, f"<section><h1>Title</h1><p>{LONG}</p><ul><li>{LONG}</li></ul>"
                                                  "</section>")
-    elements, _, _, _ = _read(path)
+    elements, _, _ = _read(path)
     texts = mcid_text(pages(path))
     kinds = [e.kind for e in elements]
     assert kinds.count("Sect") == 1 and kinds.count("P") == 1 and kinds.count("LI") == 1
@@ -51,10 +51,9 @@ def test_one_link_per_link_printable_and_titled(tiny, monkeypatch, tmp_path):
     body = ('<style>a[href^="http"]::after { content: " (" attr(href) ")" }</style>'
             '<p><a href="#target">Go to the target</a> and <a href="https://example.org/a/b/">a site with a long '
             'name that wraps</a>.</p><section id="target"><h1>Target</h1></section>')
-    path = _render(tiny, monkeypatch, tmp_path, body)
     monkeypatch.setattr(document, "link_titles", lambda book: {"target": "The target chapter"})
     path = _render(tiny, monkeypatch, tmp_path, body)
-    elements, flags, contents, _ = _read(path)
+    elements, flags, contents = _read(path)
     texts = mcid_text(pages(path))
     links = [i for i, e in enumerate(elements) if e.kind == "Link"]
     assert len(links) == 2
@@ -68,7 +67,7 @@ def test_one_link_per_link_printable_and_titled(tiny, monkeypatch, tmp_path):
 def test_glossary_terms_and_definitions_are_pairs(tiny, monkeypatch, tmp_path):
     body = "<dl><dt><dfn>Term one</dfn></dt><dd>First meaning.</dd><dt><dfn>Term two</dfn></dt><dd>Second.</dd></dl>"
     path = _render(tiny, monkeypatch, tmp_path, body)
-    elements, _, _, _ = _read(path)
+    elements, _, _ = _read(path)
     texts = mcid_text(pages(path))
     items = [i for i, e in enumerate(elements) if e.kind == "LI"]
     assert len(items) == 2
@@ -83,7 +82,7 @@ def test_inline_language_gets_lang(tiny, monkeypatch, tmp_path):
     body = ('<p>Also in: <span lang="es" dir="ltr">Español</span>, <span lang="zh-Hans" dir="ltr">中文 (简体)</span>, '
             '<span lang="ar" dir="rtl">العربية</span>.</p>')
     path = _render(tiny, monkeypatch, tmp_path, body)
-    elements, _, _, _ = _read(path)
+    elements, _, _ = _read(path)
     texts = mcid_text(pages(path))
     spans = {e.lang: element_text(elements, i, texts) for i, e in enumerate(elements) if e.kind == "Span" and e.lang}
     assert spans == {"es": "Español", "zh-Hans": "中文 (简体)", "ar": "العربية"}
@@ -93,7 +92,7 @@ def test_inline_language_gets_lang(tiny, monkeypatch, tmp_path):
                                   "تعرف على المزيد: https://www.komen.org/breast-cancer/treatment/"])
 def test_right_to_left_text_reads_in_logical_order(tiny, monkeypatch, tmp_path, text):
     path = _render(tiny, monkeypatch, tmp_path, f"<p>{text}</p>", lang="ar", direction="rtl")
-    elements, _, _, _ = _read(path)
+    elements, _, _ = _read(path)
     texts = mcid_text(pages(path))
     paragraph = [e.kind for e in elements].index("P")
     assert squeeze(element_text(elements, paragraph, texts)) == squeeze(text)

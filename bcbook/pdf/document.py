@@ -118,7 +118,6 @@ def html_document(book: Book, edition: str) -> bytes:
              E("meta", {"name": "keywords", "content": inline.plain_text(meta.subtitle.inlines)}),
              E("style", None, stylesheet(book, edition)))
     sections = [xhtml.chapter_section(book, chapter) for chapter in book.chapters]
-    body = E("body", {"dir": book.direction, "class": f"edition-{edition}"}, title_page(book), contents(book),
-             *sections)
+    body = E("body", {"dir": book.direction}, title_page(book), contents(book), *sections)
     root = E("html", {"lang": book.lang, "dir": book.direction}, head, body)
     return etree.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>", method="html")

@@ -3,7 +3,10 @@
 Requires WeasyPrint 70, pikepdf and the fix-ups. Guarantees: any ERROR that
 WeasyPrint logs (a missing lang or alt, an unknown option) fails the build
 with the messages, instead of shipping a file that claims PDF/UA; page
-furniture is marked as artifacts and structure elements carry /Lang; the
+furniture is marked as artifacts, structure elements carry /Lang,
+right-to-left runs carry /ActualText in reading order, and the tag tree
+is repaired (`structure.repair`: one element per HTML element, one Link
+per link, glossary pairs, printable titled link annotations); the
 document info and XMP carry title, language, publisher and subject; the
 same Book and time give the same bytes.
 """
