@@ -140,7 +140,14 @@ def test_arabic_reads_in_logical_order(build_dir, edition):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_contents_page_numbers_are_on_the_page(build_dir, lang):
-    page_list, _, _, _ = _read(pdf_path(build_dir, lang, "letter"))
+    page_list, elements, _, _ = _read(pdf_path(build_dir, lang, "letter"))
+    texts = mcid_text(page_list)
+    titles = [squeeze(title) for title in document.link_titles(_book(lang)).values()]
+    entries = [squeeze(element_text(elements, i, texts)) for i, e in enumerate(elements)
+               if e.kind == "LI" and element_pages(elements, i) == [1]]
+    # a screen reader gets each entry as its title, then its page number
+    assert [entry.rstrip("0123456789") for entry in entries] == titles
+    assert all(entry[-1].isdigit() for entry in entries)
     contents = page_list[1]
     digits = [g for g in contents.glyphs if g.text.isdigit() and not g.artifact]
     assert len(digits) >= len(_book(lang).chapters)

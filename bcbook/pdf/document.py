@@ -83,11 +83,11 @@ def contents(book: Book) -> etree._Element:
 
 
 def _toc_link(chapter) -> list:
-    """The page number (first, so it floats to the line's end edge in either direction), then the link."""
+    """The link, then its page number (placed at the entry's end edge by print.css; not a second link)."""
     link = E("a", {"href": f"#{chapter.id}"})
     for node in chapter.title.inlines:
         xhtml._append(link, xhtml.inline_element(node))
-    return [E("span", {"class": "toc-page", "data-target": f"#{chapter.id}"}), link]
+    return [link, E("span", {"class": "toc-page", "data-target": f"#{chapter.id}"})]
 
 
 def link_titles(book: Book) -> dict[str, str]:
