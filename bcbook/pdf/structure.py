@@ -166,8 +166,8 @@ def _rebuild_parent_tree(pdf: pikepdf.Pdf) -> None:
         if isinstance(value, pikepdf.Array):
             nums[index + 1] = pikepdf.Array([marks.get((key, mcid), None)
                                              for mcid in range(len(value))])
-        elif key in objects:
-            nums[index + 1] = objects[key]
+        else:  # an annotation: its Link, or nothing if the link was dropped as empty
+            nums[index + 1] = objects.get(key)
 
 
 def _strip_private(root) -> None:
