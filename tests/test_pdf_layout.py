@@ -43,10 +43,9 @@ def _read(path: Path):
     page_list = pages(path)
     with pikepdf.open(path) as pdf:
         elements = tag_tree(pdf)
-        annotations = [(index, dict(annotation.items())) for index, page in enumerate(pdf.pages)
-                       for annotation in page.get("/Annots", [])]
-        annotations = [(index, {str(k): (v if not isinstance(v, pikepdf.String) else str(v)) for k, v in a.items()})
-                       for index, a in annotations]
+        annotations = [({"/F": int(a.get("/F", 0)), "/Dest": "/Dest" in a, "/Contents": str(a.get("/Contents", "")),
+                         "/Rect": [float(v) for v in a.Rect]}, [float(v) for v in page.MediaBox])
+                       for page in pdf.pages for a in page.get("/Annots", [])]
         figure_boxes = [([float(v) for v in e.obj.A.BBox], [float(v) for v in e.obj.Pg.MediaBox])
                         for e in elements if e.kind == "Figure"]
     return page_list, elements, annotations, figure_boxes
@@ -103,10 +102,12 @@ def test_one_printable_link_per_link(build_dir, lang, edition):
     assert not any("Link" in elements[i].ancestors for i in links)
     assert all(element_text(elements, i, texts).strip() for i in links)
     titles = set(document.link_titles(_book(lang)).values())
-    for _, annotation in annotations:
-        assert int(annotation.get("/F", 0)) & 4  # Print
-        if "/Dest" in annotation:
+    for annotation, (left, bottom, right, top) in annotations:
+        assert annotation["/F"] & 4  # Print
+        if annotation["/Dest"]:
             assert annotation["/Contents"] in titles
+        x1, y1, x2, y2 = annotation["/Rect"]
+        assert left <= min(x1, x2) and max(x1, x2) <= right and bottom <= min(y1, y2) and max(y1, y2) <= top
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
