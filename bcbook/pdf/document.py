@@ -22,9 +22,9 @@ from ..xhtml import E
 from ..lang import css_family
 
 EDITIONS = {
-    "letter": {"size": "letter", "body": "11pt", "figure": "8.3in", "footer": "9pt"},
-    "a4": {"size": "A4", "body": "11pt", "figure": "9in", "footer": "9pt"},
-    "large-print": {"size": "letter", "body": "18pt", "figure": "8.2in", "footer": "14pt"},
+    "letter": {"size": "letter", "body": "11pt", "figure": "8.3in", "footer": "9pt", "small": "9.5pt"},
+    "a4": {"size": "A4", "body": "11pt", "figure": "9in", "footer": "9pt", "small": "9.5pt"},
+    "large-print": {"size": "letter", "body": "18pt", "figure": "8.2in", "footer": "14pt", "small": "15pt"},
 }
 
 
@@ -61,25 +61,38 @@ def stylesheet(book: Book, edition: str) -> str:
     base = resources.files("bcbook.pdf").joinpath("print.css").read_text(encoding="utf-8")
     title = css_string(inline.plain_text(book.meta.title.inlines))
     values = {"PAGE_SIZE": settings["size"], "BODY_SIZE": settings["body"], "FIGURE_HEIGHT": settings["figure"],
-              "FOOTER_SIZE": settings["footer"],
+              "FOOTER_SIZE": settings["footer"], "SMALL_SIZE": settings["small"],
+              **_footer_sides(book.direction),
               "RUNNING_TITLE": title, "PAGE_COUNTER": page_counter_content(book),
               "FONT_FAMILY": css_family(book.lang)}
     return re.sub(r"\b(" + "|".join(values) + r")\b", lambda match: values[match.group(1)], base)
 
 
+def _footer_sides(direction: str) -> dict[str, str]:
+    """The running title at the start edge, the page number at the end edge (mirrored for RTL)."""
+    start, end = ("bottom-right", "bottom-left") if direction == "rtl" else ("bottom-left", "bottom-right")
+    return {"FOOTER_START": start, "FOOTER_END": end}
+
+
 def contents(book: Book) -> etree._Element:
     """A contents page: each chapter title linked, with its page number from target-counter()."""
-    entries = [E("li", None, _toc_link(chapter)) for chapter in book.chapters]
+    entries = [E("li", None, *_toc_link(chapter)) for chapter in book.chapters]
     heading = E("h1", {"class": "toc-title"}, label(book, "contents"))
     return E("nav", {"id": "contents", "class": "contents", "aria-labelledby": "contents-title"},
              _with_id(heading, "contents-title"), E("ol", None, *entries))
 
 
-def _toc_link(chapter) -> etree._Element:
+def _toc_link(chapter) -> list:
+    """The link, then its page number (placed at the entry's end edge by print.css; not a second link)."""
     link = E("a", {"href": f"#{chapter.id}"})
     for node in chapter.title.inlines:
         xhtml._append(link, xhtml.inline_element(node))
-    return link
+    return [link, E("span", {"class": "toc-page", "data-target": f"#{chapter.id}"})]
+
+
+def link_titles(book: Book) -> dict[str, str]:
+    """Where each internal link goes, in words (a link annotation's /Contents): chapter id -> title."""
+    return {chapter.id: inline.plain_text(chapter.title.inlines) for chapter in book.chapters}
 
 
 def _with_id(element, value: str):
@@ -104,7 +117,7 @@ def html_document(book: Book, edition: str) -> bytes:
              E("meta", {"name": "description", "content": inline.plain_text(meta.description.inlines)}),
              E("meta", {"name": "keywords", "content": inline.plain_text(meta.subtitle.inlines)}),
              E("style", None, stylesheet(book, edition)))
-    body = E("body", {"dir": book.direction}, title_page(book), contents(book),
-             *[xhtml.chapter_section(book, chapter) for chapter in book.chapters])
+    sections = [xhtml.chapter_section(book, chapter) for chapter in book.chapters]
+    body = E("body", {"dir": book.direction}, title_page(book), contents(book), *sections)
     root = E("html", {"lang": book.lang, "dir": book.direction}, head, body)
     return etree.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>", method="html")

@@ -1,9 +1,21 @@
-"""Close WeasyPrint 70's PDF/UA gaps: per-element /Lang, <th scope>, page furniture as artifacts; metadata.
+"""Close WeasyPrint 70's PDF/UA gaps: per-element /Lang, <th scope>, RTL text order, page furniture; metadata.
 
-Requires WeasyPrint 70 (pinned: `lang_and_scope` wraps its private
-`weasyprint.pdf.tags._build_box_tree`) and pikepdf. Guarantees:
-- inside `lang_and_scope()`, every structure element whose HTML element has
-  a `lang` attribute gets /Lang, and every <th scope> gets /Scope;
+Requires WeasyPrint 70 (pinned: `tagging()` wraps its private
+`weasyprint.pdf.tags._build_box_tree` and `Stream.marked`) and pikepdf.
+Guarantees:
+- inside `tagging()`, every structure element whose HTML element has a
+  `lang` attribute gets /Lang, every <th scope> gets /Scope, and every
+  structure element made for an HTML element carries two private keys,
+  /BcbookNode (the same number for every fragment of one HTML element, so
+  `bcbook.pdf.structure` can join what a page break split) and /BcbookTag
+  (the HTML tag); `structure.repair` removes both;
+- inside `tagging()`, every run of text laid out right to left or holding
+  right-to-left characters gets its characters in logical (reading) order as /ActualText in its
+  marked-content properties; `actual_text_to_structure(pdf)` then moves
+  it onto the run's structure element, so assistive technology reading the
+  tag tree gets Arabic as written, not in the visual order in which its
+  glyphs are drawn, while page-based extraction (poppler's pdftotext,
+  which reorders right-to-left glyphs itself) still sees the glyphs;
 - `repair_to_unicode(pdf)` gives glyphs that WeasyPrint mapped to nothing
   (for example the dotted circle HarfBuzz draws for a lone Arabic mark) the
   code point their glyph name says, so no ToUnicode CMap has an empty entry;
@@ -24,42 +36,84 @@ import contextlib
 import datetime
 import io
 import re
+import unicodedata
 
 import pikepdf
 from fontTools.ttLib import TTFont
 import pydyf
+from weasyprint.formatting_structure import boxes
+from weasyprint.pdf import stream as weasy_stream
 from weasyprint.pdf import tags
 
 from .. import inline
 from ..review import display_name
 
 _ORIGINAL = getattr(tags, "_build_box_tree", None)
+_ORIGINAL_MARKED = weasy_stream.Stream.marked
 _SKIP = ("html", "body")
+_NODES: dict[int, int] = {}  # id(HTML element) -> its /BcbookNode number, during one render
+_RTL = ("R", "AL")
 
 
 def _with_lang(box, parent, pdf, *rest):
     for element in _ORIGINAL(box, parent, pdf, *rest):
         html = getattr(box, "element", None)
         if html is not None and getattr(box, "element_tag", None) not in _SKIP and element.get("P") is not None:
-            lang = html.get("lang")
-            if lang and "Lang" not in element:
-                element["Lang"] = pydyf.String(lang)
-            scope = html.get("scope")
-            if box.element_tag == "th" and scope in ("col", "row"):
-                element["Scope"] = "/Column" if scope == "col" else "/Row"
+            _annotate(element, html, box.element_tag)
         yield element
 
 
+def _annotate(element, html, tag: str) -> None:
+    lang = html.get("lang")
+    if lang and "Lang" not in element:
+        element["Lang"] = pydyf.String(lang)
+    scope = html.get("scope")
+    if tag == "th" and scope in ("col", "row"):
+        element["Scope"] = "/Column" if scope == "col" else "/Row"
+    if "BcbookNode" not in element:
+        element["BcbookNode"] = _NODES.setdefault(id(html), len(_NODES) + 1)
+        element["BcbookTag"] = pydyf.String(tag)
+
+
+def needs_actual_text(text: str) -> bool:
+    """True when a run holds right-to-left letters (drawn in visual order, read in logical order)."""
+    return any(unicodedata.bidirectional(char) in _RTL for char in text)
+
+
 @contextlib.contextmanager
-def lang_and_scope():
-    """While active, WeasyPrint writes /Lang and /Scope on structure elements."""
-    if _ORIGINAL is None:
-        raise RuntimeError("this WeasyPrint has no pdf.tags._build_box_tree: bcbook needs weasyprint 70.0")
-    tags._build_box_tree = _with_lang
+def _marked(self, box, tag):
+    """Stream.marked, plus /ActualText (the logical text) on runs of right-to-left text.
+
+    Runs in a right-to-left paragraph get it even without Arabic letters: their
+    parentheses are drawn mirrored and in visual order too.
+    """
+    if self._tags is None or not isinstance(box, boxes.TextBox) or not (
+            box.style["direction"] == "rtl" or needs_actual_text(box.text)):
+        with _ORIGINAL_MARKED(self, box, tag):
+            yield
+        return
+    mcid = len(self._tags)
+    self._tags[box] = {"tag": tag, "mcid": mcid}
+    properties = pydyf.Dictionary({"MCID": mcid, "ActualText": pydyf.String(box.text)})
+    pydyf.Stream.begin_marked_content(self, tag, properties)
     try:
         yield
     finally:
-        tags._build_box_tree = _ORIGINAL
+        pydyf.Stream.end_marked_content(self)
+
+
+@contextlib.contextmanager
+def tagging():
+    """While active, WeasyPrint writes /Lang, /Scope, node keys and RTL /ActualText."""
+    if _ORIGINAL is None:
+        raise RuntimeError("this WeasyPrint has no pdf.tags._build_box_tree: bcbook needs weasyprint 70.0")
+    tags._build_box_tree, weasy_stream.Stream.marked = _with_lang, _marked
+    _NODES.clear()
+    try:
+        yield
+    finally:
+        tags._build_box_tree, weasy_stream.Stream.marked = _ORIGINAL, _ORIGINAL_MARKED
+        _NODES.clear()
 
 
 def _reachable(root) -> set[tuple[int, int]]:
@@ -134,6 +188,43 @@ def document_metadata(pdf: pikepdf.Pdf, book, stamp: datetime.datetime) -> None:
         xmp["dc:date"] = [meta.updated, *sorted({p.date for p in (*meta.medical_reviewers,
                                                                    *book.translation_reviewers)})]
         xmp["xmp:CreateDate"] = xmp["xmp:ModifyDate"] = xmp["xmp:MetadataDate"] = stamp.isoformat()
+
+
+def actual_text_to_structure(pdf: pikepdf.Pdf) -> int:
+    """Move /ActualText from marked-content properties to the structure elements; return how many."""
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    slots = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2) if isinstance(nums[i + 1], pikepdf.Array)}
+    moved = 0
+    for index, page in enumerate(pdf.pages):
+        instructions, found = [], {}
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) \
+                    and "/ActualText" in operands[1]:
+                properties = operands[1]
+                found[int(properties.MCID)] = properties.ActualText
+                operands = [operands[0], pikepdf.Dictionary(MCID=properties.MCID)]
+            instructions.append((operands, operator))
+        if not found:
+            continue
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+        for mcid, text in found.items():
+            element = slots[index][mcid]
+            if isinstance(element, pikepdf.Dictionary):
+                slots[index][mcid] = _carrier(pdf, element, mcid)
+                slots[index][mcid].ActualText = text
+                moved += 1
+    return moved
+
+
+def _carrier(pdf: pikepdf.Pdf, element, mcid: int):
+    """The element that holds only this MCID: the element itself, or a new Span in its place (links)."""
+    kids = element.K if isinstance(element.K, pikepdf.Array) else pikepdf.Array([element.K])
+    if len(kids) == 1:
+        return element
+    span = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Span, P=element,
+                                                Pg=element.Pg, K=pikepdf.Array([mcid])))
+    element.K = pikepdf.Array([span if isinstance(kid, int) and int(kid) == mcid else kid for kid in kids])
+    return span
 
 
 _EMPTY = re.compile(rb"^<([0-9a-fA-F]+)>\s*<>\s*$", re.M)

@@ -3,7 +3,10 @@
 Requires WeasyPrint 70, pikepdf and the fix-ups. Guarantees: any ERROR that
 WeasyPrint logs (a missing lang or alt, an unknown option) fails the build
 with the messages, instead of shipping a file that claims PDF/UA; page
-furniture is marked as artifacts and structure elements carry /Lang; the
+furniture is marked as artifacts, structure elements carry /Lang,
+right-to-left runs carry /ActualText in reading order, and the tag tree
+is repaired (`structure.repair`: one element per HTML element, one Link
+per link, glossary pairs, printable titled link annotations); the
 document info and XMP carry title, language, publisher and subject; the
 same Book and time give the same bytes.
 """
@@ -18,7 +21,7 @@ import pikepdf
 from weasyprint import HTML
 
 from ..model import Book
-from . import document, fixups, fonts
+from . import document, fixups, fonts, structure
 
 VARIANT = "pdf/ua-1"
 FILE_NAMES = {"letter": "{slug}-letter.pdf", "a4": "{slug}-a4.pdf", "large-print": "{slug}-large-print.pdf"}
@@ -49,7 +52,7 @@ def weasyprint_pdf(html_text: str, what: str) -> bytes:
     collector, logger = _Collect(), logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        with fixups.lang_and_scope():
+        with fixups.tagging():
             raw = html.write_pdf(pdf_variant=VARIANT, custom_metadata=True)
     finally:
         logger.removeHandler(collector)
@@ -63,6 +66,8 @@ def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
     with pikepdf.open(io.BytesIO(raw)) as pdf:
         fixups.artifact_page_furniture(pdf)
         fixups.repair_to_unicode(pdf)
+        fixups.actual_text_to_structure(pdf)
+        structure.repair(pdf, document.link_titles(book))
         fixups.document_metadata(pdf, book, stamp)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, static_id=False)
