@@ -33,7 +33,7 @@ ENCODER_LOSS_DB = 0.45     # measured: LAME at 96 kbit/s lowers the integrated l
 LOUDNESS_TOLERANCE = 0.1   # LU, measured on the decoded MP3 (the promise is +/-0.3; chapters join into the book)
 SAMPLE_PEAK_DB = -3.2      # decoded sample peak (promise: <= -3 dBFS), with room for the book's re-encode
 TRUE_PEAK_DB = -1.7        # decoded true peak (promise: <= -1.5 dBTP)
-MAX_PASSES = 3
+MAX_PASSES = 4
 LEAD_IN, TAIL = 0.75, 2.0  # seconds of room tone
 ROOM_TONE_DB = -72.0
 BITRATE_KBPS = 96          # constant bit rate, mono
@@ -118,7 +118,8 @@ def finish(samples: np.ndarray, encode=None, decode=None, loss_db: float = ENCOD
         overshoot = max(peak - SAMPLE_PEAK_DB, true_peak_db(heard) - TRUE_PEAK_DB)
         if math.isinf(error) or (abs(error) <= LOUDNESS_TOLERANCE and overshoot <= 0):
             break
-        target, ceiling = target - error, ceiling - max(0.0, overshoot + 0.1)
+        # an encoder's overshoot depends on the transient more than on the ceiling: step down generously
+        target, ceiling = target - error, ceiling - max(0.0, 1.5 * overshoot + 0.2)
     return mastered, encoded
 
 
