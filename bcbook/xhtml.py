@@ -16,6 +16,8 @@ BLOCK_WRITERS and INLINE_WRITERS cover every node kind of the model.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
 from . import inline
@@ -101,6 +103,7 @@ def phrase_element(tag: str, phrase: Phrase, book: Book, attrs: dict | None = No
         element.set("lang", phrase.lang)
         element.set(XML_LANG, phrase.lang)
         element.set("dir", "ltr")
+        book = replace(book, lang=phrase.lang)  # its links are read in that language: no "(in English)" note
     for node in phrase.inlines:
         _append(element, inline_element(node, book))
     return element

@@ -175,7 +175,7 @@ def test_playlist_and_audiobook(build_dir):
     lengths = [MP3(path).info.length - master.ENCODER_DELAY / master.RATE for path in chapter_files(build_dir, "es")]
     assert abs(float(chapters[-1]["end_time"]) - sum(lengths)) < 0.2
     assert tags["title"] == "Cáncer de mama invasivo" and "espeak" in tags["artist"] and tags["genre"] == "Audiobook"
-    audio, cover = probe["streams"]
+    audio, cover = (next(s for s in probe["streams"] if s["codec_type"] == kind) for kind in ("audio", "video"))
     assert audio["codec_name"] == "aac" and audio["sample_rate"] == "44100" and audio["tags"]["language"] == "spa"
     assert cover["disposition"]["attached_pic"] == 1
     assert "encoder" not in tags and "creation_time" not in tags

@@ -200,16 +200,16 @@ def test_a_broken_review_record_names_its_file(project):
 
 
 @pytest.mark.parametrize("old, new, message", [
-    ('authors = ["Jo Writer", "Sam Author"]', 'authors = "Jo Writer"', "book.toml:12: authors must be a list"),
+    ('authors = ["Jo Writer", "Sam Author"]', 'authors = "Jo Writer"', "book.toml:13: authors must be a list"),
     ("date = 2026-11-30 }", 'date = "30/11/2026" }', "medical_reviewers[1].date must be a date"),
-    ('phone = "+1 555 0100"', 'phone = "call us"', "book.toml:17: contact.phone 'call us' is not a phone"),
+    ('phone = "+1 555 0100"', 'phone = "call us"', "book.toml:18: contact.phone 'call us' is not a phone"),
     ('web = "https://clinic.example/breast-care"', 'web = "http://clinic.example"',
-     "book.toml:18: contact.web 'http://clinic.example' must be an https:// address"),
-    ('phone = "+1 555 0100"', 'fax = "+1 555 0100"', "book.toml:17: [contact] has an unknown key 'fax'"),
+     "book.toml:19: contact.web 'http://clinic.example' must be an https:// address"),
+    ('phone = "+1 555 0100"', 'fax = "+1 555 0100"', "book.toml:18: [contact] has an unknown key 'fax'"),
     ('url = "https://www.cancer.gov/types/breast/stages"', 'url = "www.cancer.gov"',
-     "book.toml:20: sources[1].url 'www.cancer.gov' must be a web address"),
+     "book.toml:21: sources[1].url 'www.cancer.gov' must be a web address"),
     ('title = "A printed source without an address"', 'name = "A book"',
-     "book.toml:24: sources[2] may only have the keys title and url"),
+     "book.toml:25: sources[2] may only have the keys title and url"),
 ])
 def test_bad_book_toml_keys_give_clear_errors(project, old, new, message):
     book = project.source / "book.toml"

@@ -93,8 +93,8 @@ def true_peak_db(samples: np.ndarray, block: int = 1 << 20) -> float:
 
 
 def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> np.ndarray:
-    """Gain to `target`, then limit; repeated (at most 4 times) because limiting lowers loudness a little."""
-    for attempt in range(4):
+    """Gain to `target`, then limit; repeated (at most 8 times) because limiting lowers loudness a little."""
+    for attempt in range(8):
         current = loudness(samples)
         if math.isinf(current) or (attempt and abs(current - target) < 0.05):
             return samples  # silence, or close enough after at least one pass of the limiter
