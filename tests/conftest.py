@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -58,7 +59,9 @@ def book_project(tmp_path) -> builder.Project:
 
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory) -> Path:
-    """The real book built once per session, every language and format."""
+    """The real book built once per session, every language and format (or BCBOOK_TEST_BUILD: a build to reuse)."""
+    if os.environ.get("BCBOOK_TEST_BUILD"):
+        return Path(os.environ["BCBOOK_TEST_BUILD"])
     out = tmp_path_factory.mktemp("build")
     builder.build(builder.Project(ROOT), out_dir=out)
     return out

@@ -110,15 +110,11 @@ def test_one_printable_link_per_link(build_dir, lang, edition):
         assert left <= min(x1, x2) and max(x1, x2) <= right and bottom <= min(y1, y2) and max(y1, y2) <= top
 
 
-# Known defect (issue 9): in large print the figure's key runs past the drawing onto the next page, so the
-# description starts a page later than the facing one. The mark goes when the layout is fixed.
-KEY_OVERFLOWS = pytest.mark.xfail(strict=True, reason="large print: the figure key overflows onto the facing page")
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("edition", [e if e != "large-print" else pytest.param(e, marks=KEY_OVERFLOWS)
-                                     for e in EDITIONS])
-def test_each_figure_faces_its_description(build_dir, lang, edition):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_figure_is_in_view_with_its_description(build_dir, lang, edition):
+    """Letter and A4: the figure, its key and its description on one page. Large print (the key alone
+    fills a page at 14 pt): the figure on a verso, its description on that page or the facing recto."""
     _, elements, _, _ = _read(pdf_path(build_dir, lang, edition))
     figures = [i for i, e in enumerate(elements) if e.kind == "Figure"]
     assert len(figures) == _count(_html(lang, edition), "//figure")
@@ -126,12 +122,41 @@ def test_each_figure_faces_its_description(build_dir, lang, edition):
         page = element_pages(elements, index)[0]
         heading = next(i for i in range(index + 1, len(elements)) if elements[i].kind == "H3")  # past the key
         description = next(i for i in range(heading + 1, len(elements)) if elements[i].kind == "L")
-        assert page % 2 == 1, "a figure starts a verso: an even page number"
-        assert element_pages(elements, description) == [page + 1], "its description fills the facing page"
+        if edition == "large-print":
+            assert page % 2 == 1, "a figure starts a verso: an even page number"
+            assert element_pages(elements, description) in ([page], [page + 1])
+        else:
+            assert element_pages(elements, description) == [page], "the description is on the figure's page"
 
 
-@pytest.mark.xfail(strict=True, reason="known defect (issue 9): a link's translated '(in English)' note and the "
-                   "language-marked edition names come out of the Arabic tag tree out of order")
+def _lines(page) -> int:
+    return len({round(g.box[1]) for g in page.glyphs if g.text.strip() and not g.artifact})
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_no_near_blank_pages(build_dir, lang, edition):
+    """A page with fewer than 6 lines ends a chapter or the text before a figure (a figure is kept whole
+    with its description, so the text before it may end short). Only large print leaves pages blank, and
+    only right before a figure: the figure starts a verso."""
+    page_list, elements, _, _ = _read(pdf_path(build_dir, lang, edition))
+    lines = [_lines(page) for page in page_list]
+    chapter_starts = {element_pages(elements, i)[0] for i, e in enumerate(elements) if e.kind == "H1"}
+    figure_starts = {element_pages(elements, i)[0] for i, e in enumerate(elements) if e.kind == "Figure"}
+
+    def next_text_page(index: int) -> int:
+        following = index + 1
+        while following < len(lines) and lines[following] == 0 and edition == "large-print":
+            following += 1
+        return following
+
+    blank = [index + 1 for index in range(len(lines)) if lines[index] == 0
+             and not (edition == "large-print" and next_text_page(index) in figure_starts)]
+    short = [index + 1 for index in range(len(lines) - 1) if 0 < lines[index] < 6
+             and next_text_page(index) not in chapter_starts | figure_starts]
+    assert (blank, short) == ([], [])
+
+
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_arabic_reads_in_logical_order(build_dir, edition):
     path = pdf_path(build_dir, "ar", edition)

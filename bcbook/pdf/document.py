@@ -22,9 +22,9 @@ from ..xhtml import E
 from ..lang import css_family
 
 EDITIONS = {
-    "letter": {"size": "letter", "body": "11pt", "figure": "8.3in", "footer": "9pt", "small": "9.5pt"},
-    "a4": {"size": "A4", "body": "11pt", "figure": "9in", "footer": "9pt", "small": "9.5pt"},
-    "large-print": {"size": "letter", "body": "18pt", "figure": "8.2in", "footer": "14pt", "small": "15pt"},
+    "letter": {"size": "letter", "body": "11pt", "figure": "5.6in", "key": "0.9em", "figure_break": "auto", "footer": "9pt", "small": "9.5pt"},
+    "a4": {"size": "A4", "body": "11pt", "figure": "6in", "key": "0.9em", "figure_break": "auto", "footer": "9pt", "small": "9.5pt"},
+    "large-print": {"size": "letter", "body": "18pt", "figure": "7.6in", "key": "14pt", "figure_break": "verso", "footer": "14pt", "small": "15pt"},
 }
 
 
@@ -60,7 +60,7 @@ def stylesheet(book: Book, edition: str) -> str:
     settings = EDITIONS[edition]
     base = resources.files("bcbook.pdf").joinpath("print.css").read_text(encoding="utf-8")
     title = css_string(inline.plain_text(book.meta.title.inlines))
-    values = {"PAGE_SIZE": settings["size"], "BODY_SIZE": settings["body"], "FIGURE_HEIGHT": settings["figure"],
+    values = {"PAGE_SIZE": settings["size"], "BODY_SIZE": settings["body"], "FIGURE_HEIGHT": settings["figure"], "KEY_SIZE": settings["key"], "FIGURE_BREAK": settings["figure_break"],
               "FOOTER_SIZE": settings["footer"], "SMALL_SIZE": settings["small"],
               **_footer_sides(book.direction),
               "RUNNING_TITLE": title, "PAGE_COUNTER": page_counter_content(book),

@@ -18,7 +18,9 @@ Guarantees:
   which reorders right-to-left glyphs itself) still sees the glyphs;
 - `repair_to_unicode(pdf)` gives glyphs that WeasyPrint mapped to nothing
   (for example the dotted circle HarfBuzz draws for a lone Arabic mark) the
-  code point their glyph name says, so no ToUnicode CMap has an empty entry;
+  code point their glyph name says, so no ToUnicode CMap has an empty entry,
+  and gives a mirrored glyph ("parenleft" first drawn for ")" in a
+  right-to-left run) back its own character, so "(" reads as "(" everywhere;
 - `artifact_page_furniture(pdf)` turns the marked content of running
   footers and page numbers (tagged by WeasyPrint but linked to nothing in
   the structure tree) into /Artifact /Pagination, and empties their
@@ -39,6 +41,7 @@ import re
 import unicodedata
 
 import pikepdf
+from fontTools import agl
 from fontTools.ttLib import TTFont
 import pydyf
 from weasyprint.formatting_structure import boxes
@@ -227,24 +230,41 @@ def _carrier(pdf: pikepdf.Pdf, element, mcid: int):
     return span
 
 
-_EMPTY = re.compile(rb"^<([0-9a-fA-F]+)>\s*<>\s*$", re.M)
+_ENTRY = re.compile(rb"^<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>\s*$", re.M)
 
 
 def repair_to_unicode(pdf: pikepdf.Pdf) -> int:
-    """Fill empty ToUnicode entries from the embedded font's glyph names (uniXXXX); drop the rest."""
+    """Make each ToUnicode entry say the glyph's own character; return how many fonts changed.
+
+    Empty entries get the code point of their glyph name (uniXXXX) or are dropped. A
+    mirrored pair is put right: HarfBuzz draws ")" in right-to-left text with the glyph
+    "parenleft", and WeasyPrint maps each glyph to the first character it drew, so every
+    "(" of the book would read as ")"; right-to-left runs carry /ActualText, so the glyph
+    keeps the character its name says.
+    """
     repaired = 0
     for font in pdf.objects:
         if not isinstance(font, pikepdf.Dictionary) or "/ToUnicode" not in font or "/DescendantFonts" not in font:
             continue
         data = font.ToUnicode.read_bytes()
-        if not _EMPTY.search(data):
+        if not any(_suspect(match) for match in _ENTRY.finditer(data)):
             continue
         names = _glyph_names(font)
-        data = _EMPTY.sub(lambda match: _entry(match, names), data)
-        data = _recount(data)
-        font.ToUnicode = pdf.make_stream(data)
-        repaired += 1
+        fixed = _recount(_ENTRY.sub(lambda match: _entry(match, names), data))
+        if fixed != data:
+            font.ToUnicode = pdf.make_stream(fixed)
+            repaired += 1
     return repaired
+
+
+def _mapped(match) -> str:
+    code = match.group(2)
+    return bytes.fromhex(code.decode()).decode("utf-16-be", "replace") if len(code) % 4 == 0 else ""
+
+
+def _suspect(match) -> bool:
+    text = _mapped(match)
+    return not text or (len(text) == 1 and unicodedata.mirrored(text))
 
 
 def _glyph_names(font) -> list[str]:
@@ -256,11 +276,15 @@ def _glyph_names(font) -> list[str]:
 
 
 def _entry(match, names: list[str]) -> bytes:
+    if not _suspect(match):
+        return match.group(0)
     gid = int(match.group(1), 16)
-    name = names[gid] if gid < len(names) else ""
-    if re.fullmatch(r"uni[0-9A-F]{4}", name):
-        return b"<" + match.group(1) + b"> <" + name[3:].encode() + b">"
-    return b""
+    own = agl.toUnicode(names[gid]) if gid < len(names) else ""
+    if not match.group(2) and not own:
+        return b""
+    if not match.group(2) or (len(own) == 1 and unicodedata.mirrored(own) and own != _mapped(match)):
+        return b"<" + match.group(1) + b"> <" + own.encode("utf-16-be").hex().upper().encode() + b">"
+    return match.group(0)
 
 
 def _recount(data: bytes) -> bytes:
