@@ -73,9 +73,11 @@ def _audio(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
 
 
 # format name -> function(Book(lang), time, Context) -> {file name under build/<lang>/: bytes}
+# In this order: the US Letter PDF's layout gives the e-books their page list (bcbook.pages), and the audio
+# job writes the read-aloud EPUB too, since it carries the narration.
 WRITERS = {
-    "epub": _epub,
     "pdf": _pdf,
+    "epub": _epub,
     "audio": _audio,
 }
 
@@ -151,7 +153,7 @@ def render_all(editions: list[Edition], formats: list[str], context: Context,
     outputs: dict[Path, bytes] = {}
     for edition in editions:
         book = edition.book
-        for name in formats:
+        for name in sorted(formats, key=list(WRITERS).index):
             job = jobs.Job(book.lang, name, jobs.job_key(book, name, build_time(book), context.settings_for(name, book)))
             if manifest is not None and manifest.fresh(job):
                 if context.notice:

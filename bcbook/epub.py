@@ -23,7 +23,7 @@ from importlib import resources
 
 from ebooklib import epub
 
-from . import epub_fonts, front, inline, review, toc, xhtml
+from . import epub_fonts, front, inline, overlays, pages, review, toc, xhtml
 from .epub_compat import XhtmlDocument, write_bytes
 from .model import Book, Figure
 
@@ -34,6 +34,7 @@ ACCESS_MODES = ("textual", "visual")
 SUFFICIENT_MODES = ("textual", "textual,visual")
 FEATURES = ("structuralNavigation", "tableOfContents", "readingOrder", "alternativeText",
             "displayTransformability")
+PAGE_FEATURES = ("printPageNumbers", "pageNavigation")  # the page list follows the US Letter handout
 
 
 def edition_identifier(base: str, lang: str) -> str:
@@ -41,24 +42,30 @@ def edition_identifier(base: str, lang: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}#{lang}')}"
 
 
-def render(book: Book, date_time: tuple) -> bytes:
-    """The complete EPUB for one language, as bytes."""
+def render(book: Book, date_time: tuple, narration=None) -> bytes:
+    """The complete EPUB for one language, as bytes; with a Narration (bcbook.overlays), the read-aloud
+    EPUB: the same documents plus the chapter audio and Media Overlays."""
+    page_map = pages.letter_pages(book)
     package = epub.EpubBook()
-    _metadata(package, book)
+    _metadata(package, book, narration)
     package.set_cover(front.COVER_FILE, front.cover_svg(book), create_page=False)
     cover = _document("cover-page", front.COVER_PAGE, front.label(book, "cover"), front.cover_page(book))
     title = _document("titlepage", front.TITLE_PAGE, inline.plain_text(book.meta.title.inlines),
                       front.title_page(book))
-    nav = epub.EpubNav(file_name=front.NAV_FILE)
-    nav.content = front.nav_document(book)
     chapters = [
         _document(chapter.id, toc.chapter_file(chapter), inline.plain_text(chapter.title.inlines),
                   xhtml.chapter_document(book, chapter))
         for chapter in book.chapters
     ]
+    nav = epub.EpubNav(file_name=front.NAV_FILE)
+    nav.content = front.nav_document(book, [pages.page_list(page_map, _files_of(page_map, [title, *chapters]))])
+    for item in (title, nav, *chapters):
+        item.content = pages.insert_markers(item.content, page_map)
     for item in (cover, title, nav, *chapters):
         package.add_item(item)
-    _fonts_and_stylesheet(package, book, [item.content for item in (cover, title, nav, *chapters)])
+    _fonts_and_stylesheet(package, book, [item.content for item in (cover, title, nav, *chapters)], narration)
+    if narration is not None:
+        overlays.add(package, narration, {chapter.id: item for chapter, item in zip(book.chapters, chapters)})
     ncx = epub.EpubNcx()
     ncx.content = toc.ncx(book, edition_identifier(book.meta.identifier, book.lang), toc.entries(book))
     package.add_item(ncx)
@@ -66,7 +73,17 @@ def render(book: Book, date_time: tuple) -> bytes:
     return write_bytes(package, book.lang, date_time)
 
 
-def _fonts_and_stylesheet(package: epub.EpubBook, book: Book, documents: list[bytes]) -> None:
+def _files_of(page_map: dict[int, str], documents: list) -> dict[str, str]:
+    """{id a page starts at: the file holding it} (the nav's own toc included)."""
+    found = {"toc": front.NAV_FILE}
+    for document in documents:
+        for target in set(page_map.values()):
+            if f' id="{target}"'.encode() in document.content:
+                found[target] = document.file_name
+    return found
+
+
+def _fonts_and_stylesheet(package: epub.EpubBook, book: Book, documents: list[bytes], narration=None) -> None:
     """The stylesheet, with @font-face for the subset fonts that the documents' text needs."""
     fonts = epub_fonts.embed(documents, book.lang)
     for number, font in enumerate(fonts, 1):
@@ -74,6 +91,7 @@ def _fonts_and_stylesheet(package: epub.EpubBook, book: Book, documents: list[by
                                        content=font.data))
     css = resources.files("bcbook.assets").joinpath("book.css").read_bytes()
     css += epub_fonts.stylesheet(fonts, xhtml.STYLESHEET.rsplit("/", 1)[0])
+    css += overlays.ACTIVE_CSS if narration is not None else b""
     package.add_item(epub.EpubItem(uid="css", file_name=xhtml.STYLESHEET, media_type="text/css", content=css))
 
 
@@ -85,7 +103,7 @@ def _document(uid: str, file_name: str, title: str, content: bytes) -> XhtmlDocu
     return document
 
 
-def _metadata(package: epub.EpubBook, book: Book) -> None:
+def _metadata(package: epub.EpubBook, book: Book, narration=None) -> None:
     meta = book.meta
     package.set_identifier(edition_identifier(meta.identifier, book.lang))
     package.set_title(inline.plain_text(meta.title.inlines))
@@ -95,9 +113,13 @@ def _metadata(package: epub.EpubBook, book: Book) -> None:
     package.add_metadata("DC", "publisher", meta.publisher)
     package.add_metadata("DC", "description", inline.plain_text(meta.description.inlines))
     package.add_metadata("DC", "source", meta.source_url)
+    # The page numbers (page list, page-break markers) follow the US Letter handout of this edition.
+    package.add_metadata("DC", "source", f"{edition_identifier(meta.identifier, book.lang)}:{pages.EDITION}",
+                         {"id": "pagination-source"})
+    package.add_metadata(None, "meta", "pagination", {"property": "source-of", "refines": "#pagination-source"})
     package.add_metadata("DC", "date", meta.edition_date)
     _credits(package, book)
-    _accessibility(package, book)
+    _accessibility(package, book, narration is not None)
 
 
 def _credits(package: epub.EpubBook, book: Book) -> None:
@@ -118,19 +140,21 @@ def _credits(package: epub.EpubBook, book: Book) -> None:
                reviewer.date)
 
 
-def _accessibility(package: epub.EpubBook, book: Book) -> None:
+def _accessibility(package: epub.EpubBook, book: Book, read_aloud: bool = False) -> None:
     def meta(prop: str, value: str) -> None:
         package.add_metadata(None, "meta", value, {"property": prop})
 
-    for mode in ACCESS_MODES:
+    for mode in ACCESS_MODES + (("auditory",) if read_aloud else ()):
         meta("schema:accessMode", mode)
-    for modes in SUFFICIENT_MODES:
+    for modes in SUFFICIENT_MODES + (("auditory",) if read_aloud else ()):
         meta("schema:accessModeSufficient", modes)
     has_figures = any(isinstance(block, Figure) for chapter in book.chapters for block in chapter.blocks)
-    for feature in FEATURES + (("longDescription",) if has_figures else ()):
+    features = FEATURES + (("longDescription",) if has_figures else ()) + PAGE_FEATURES
+    for feature in features + (("synchronizedAudioText",) if read_aloud else ()):
         meta("schema:accessibilityFeature", feature)
     meta("schema:accessibilityHazard", "none")
-    meta("schema:accessibilitySummary", inline.plain_text(book.meta.accessibility_summary.inlines))
+    summary = [book.meta.accessibility_summary] + ([book.labels["read-aloud-summary"]] if read_aloud else [])
+    meta("schema:accessibilitySummary", " ".join(inline.plain_text(phrase.inlines) for phrase in summary))
     meta("dcterms:conformsTo", CONFORMS_TO)
     # No a11y:certifiedBy: a conformance claim is certified by an independent evaluator, never by the
     # publisher itself; add one here when a real certifier has checked an edition.

@@ -90,14 +90,15 @@ def title_page(book: Book) -> bytes:
     return document(book, inline.plain_text(meta.title.inlines), [section])
 
 
-def nav_document(book: Book) -> bytes:
-    """EPUB 3 navigation document: the nested table of contents plus hidden landmarks."""
+def nav_document(book: Book, extra: list | None = None) -> bytes:
+    """EPUB 3 navigation document: the nested table of contents, hidden landmarks, then `extra` navs
+    (the page list)."""
     toc_nav = E("nav", {EPUB_TYPE: "toc", "role": "doc-toc", "id": "toc", "aria-labelledby": "toc-title"},
                 E("h1", {"id": "toc-title"}, label(book, "contents")), toc.nav_list(book, toc.entries(book)))
     landmarks = E("nav", {EPUB_TYPE: "landmarks", "hidden": "hidden", "aria-labelledby": "landmarks-title"},
                   E("h2", {"id": "landmarks-title"}, label(book, "landmarks")),
                   E("ol", None, *[_landmark(*entry) for entry in landmark_entries(book)]))
-    return document(book, label(book, "contents"), [toc_nav, landmarks])
+    return document(book, label(book, "contents"), [toc_nav, landmarks, *(extra or [])])
 
 
 def landmark_entries(book: Book) -> list[tuple[str, str, str]]:

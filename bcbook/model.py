@@ -130,8 +130,8 @@ class Slot:
     origin: Origin
 
 
-SLOT_NAMES = ("updated", "edition", "editions", "translation-status", "fonts", "narration", "credits", "sources",
-              "contact")
+SLOT_NAMES = ("updated", "edition", "editions", "translation-status", "fonts", "narration", "pages", "credits",
+              "sources", "contact")
 
 
 @dataclass(frozen=True)

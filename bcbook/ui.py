@@ -35,6 +35,12 @@ MESSAGES = {
                       "(\"SIL Open Font License 1.1\")."),
     "narration": ("The audio edition is read by a synthetic voice, not a person: {voice}.",
                   "{voice} names the speech engine and its voice, e.g. \"espeak-ng, en-us\"; keep it as it is."),
+    "page-source": ("The page numbers in the e-book follow the printed US Letter handout.",
+                    "Colophon line: the e-book marks where each page of the printed US Letter handout begins, "
+                    "so a reader can find \"page 12\" in both."),
+    "read-aloud-summary": ("In the read-aloud edition a synthetic voice reads the text, and each sentence is "
+                           "highlighted while it is read.", "Added to the accessibility summary of the e-book "
+                           "that carries the narration."),
     "status-draft": ("This translation is a draft. A medical translator has not reviewed it yet.", ""),
     "status-reviewed": ("This translation was reviewed by a medical translator: {reviewer}, {date}.",
                         "{reviewer} names the medical translators who checked this translation; {date} is "

@@ -22,6 +22,7 @@ from lxml import etree
 
 from . import inline
 from .lang import locale_of
+from .sentences import SentenceIds, split_inlines
 from .model import (
     Book, Chapter, Definitions, Emph, Figure, Heading, ItemList, Link, Note, Paragraph, Phrase, Slot, Span, Strong,
     Text,
@@ -86,7 +87,7 @@ def chapter_section(book: Book, chapter: Chapter) -> etree._Element:
     epub_type, role = SECTION_SEMANTICS[chapter.kind]
     heading_id = f"{chapter.id}-title"
     section = E("section", {"id": chapter.id, EPUB_TYPE: epub_type, "role": role, "aria-labelledby": heading_id})
-    section.append(phrase_element("h1", chapter.title, book, {"id": heading_id}))
+    section.append(phrase_element("h1", chapter.title, book, {"id": heading_id}, SentenceIds(heading_id)))
     for block in chapter.blocks:
         _append(section, block_element(block, book))
     return section
@@ -96,16 +97,24 @@ def block_element(block, book: Book):
     return BLOCK_WRITERS[type(block)](block, book)
 
 
-def phrase_element(tag: str, phrase: Phrase, book: Book, attrs: dict | None = None) -> etree._Element:
-    """An element holding one phrase, marked with its language if it differs from the book's."""
+def phrase_element(tag: str, phrase: Phrase, book: Book, attrs: dict | None = None,
+                   ids: SentenceIds | None = None) -> etree._Element:
+    """An element holding one phrase, marked with its language if it differs from the book's; with `ids`,
+    each sentence in a <span id> (the narration reads the same sentences, bcbook.sentences)."""
     element = E(tag, attrs)
     if phrase.lang and phrase.lang != book.lang:
         element.set("lang", phrase.lang)
         element.set(XML_LANG, phrase.lang)
         element.set("dir", "ltr")
         book = replace(book, lang=phrase.lang)  # its links are read in that language: no "(in English)" note
-    for node in phrase.inlines:
-        _append(element, inline_element(node, book))
+    if ids is None:
+        _append(element, [inline_element(node, book) for node in phrase.inlines])
+        return element
+    pieces, gaps = split_inlines(phrase.inlines)
+    _append(element, gaps[0])
+    for piece, gap in zip(pieces, gaps[1:]):
+        _append(element, E("span", {"id": ids.next()}, [inline_element(node, book) for node in piece]))
+        _append(element, gap)
     return element
 
 
@@ -163,16 +172,17 @@ INLINE_WRITERS = {
 
 
 def _heading(block: Heading, book: Book):
-    return phrase_element(f"h{min(block.level, 6)}", block.text, book, {"id": block.id})
+    return phrase_element(f"h{min(block.level, 6)}", block.text, book, {"id": block.id}, SentenceIds(block.id))
 
 
 def _paragraph(block: Paragraph, book: Book):
     attrs = {"id": block.id, **({"class": block.role} if block.role else {})}
-    return phrase_element("p", block.text, book, attrs)
+    return phrase_element("p", block.text, book, attrs, SentenceIds(block.id))
 
 
 def _item_list(block: ItemList, book: Book):
-    items = [phrase_element("li", item, book) for item in block.items]
+    ids = SentenceIds(block.id)
+    items = [phrase_element("li", item, book, None, ids) for item in block.items]
     return E("ol" if block.ordered else "ul", {"id": block.id}, *items)
 
 
@@ -182,11 +192,11 @@ def _note(block: Note, book: Book):
 
 
 def _definitions(block: Definitions, book: Book):
-    dl = E("dl", {"id": block.id})
+    dl, ids = E("dl", {"id": block.id}), SentenceIds(block.id)
     for term, definition in block.entries:
-        dt = E("dt", None, phrase_element("dfn", term, book))
+        dt = E("dt", None, phrase_element("dfn", term, book, None, ids))
         dl.append(dt)
-        dl.append(phrase_element("dd", definition, book))
+        dl.append(phrase_element("dd", definition, book, None, ids))
     return dl
 
 
@@ -194,12 +204,12 @@ def _figure(block: Figure, book: Book) -> list:
     """<figure>: the caption, the drawing (numbered callouts, <title> as alt), its key as HTML lists;
     then the visible long description under its own heading, linked from the figure with aria-details."""
     svg, keys = render_figure(block, book)
-    details_id = f"{block.id}-description"
+    details_id, ids = f"{block.id}-description", SentenceIds(block.id)
     figure = E("figure", {"id": block.id, "class": "stage-figure", "aria-details": details_id},
-               phrase_element("figcaption", block.title, book), svg, _figure_key(block, book, keys))
+               phrase_element("figcaption", block.title, book, None, ids), svg, _figure_key(block, book, keys))
     heading = phrase_element("h3", book.labels["figure-description"], book,
                              {"class": "figure-description-title", "id": f"{details_id}-title"})
-    items = E("ul", None, *[phrase_element("li", sentence, book) for sentence in block.description])
+    items = E("ul", None, *[phrase_element("li", sentence, book, None, ids) for sentence in block.description])
     return [figure, E("div", {"id": details_id, "class": "figure-description"}, heading, items)]
 
 

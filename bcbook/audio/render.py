@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT
 
-from .. import front, inline
+from .. import front, inline, overlays
 from ..model import Book
 from . import m4b, master
 from .cache import SpeechCache
@@ -76,7 +76,7 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, byt
         track, timings = master.assemble(sentences)
         samples, mp3 = master.finish(track)
         mastered.append(_Chapter(chapter, samples, timings, mp3))
-    return _files(book, mastered, f"{engine.name}, {voice}")
+    return _files(book, mastered, f"{engine.name}, {voice}", date_time)
 
 
 def _speak(engine, voice: str, lang: str, text: str, options: AudioOptions):
@@ -90,20 +90,39 @@ def _speak(engine, voice: str, lang: str, text: str, options: AudioOptions):
     return stored
 
 
-def _files(book: Book, chapters: list[_Chapter], voice: str) -> dict[str, bytes]:
+def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple) -> dict[str, bytes]:
     cover = cover_png(book)
     artist = inline.plain_text(book.labels["audio-artist"].inlines).format_map(
         {"publisher": book.meta.publisher, "voice": voice})
     files, playlist = {}, ["#EXTM3U", f"#PLAYLIST:{_one_line(inline.plain_text(book.meta.title.inlines))}"]
     for chapter in chapters:
-        name = f"{chapter.script.number:02d}-{chapter.script.id}"
+        name = file_stem(chapter)
         files[f"audio/{name}.mp3"] = tag(chapter.mp3, book, chapter, len(chapters), artist, cover)
         files[f"audio/{name}.vtt"] = webvtt(chapter).encode("utf-8")
         playlist += [f"#EXTINF:{round(len(chapter.samples) / master.RATE)},{_one_line(chapter.script.title)}",
                      f"{name}.mp3"]
     files["audio/playlist.m3u8"] = ("\n".join(playlist) + "\n").encode("utf-8")
     files[f"audio/{book.meta.slug}.m4b"] = audiobook(book, chapters, artist, voice, cover)
+    from .. import epub  # the read-aloud EPUB: the e-book with this narration's audio and timings
+    files[f"{book.meta.slug}-read-aloud.epub"] = epub.render(book, date_time, narration(chapters, voice))
     return files
+
+
+def file_stem(chapter: _Chapter) -> str:
+    return f"{chapter.script.number:02d}-{chapter.script.id}"
+
+
+def narration(chapters: list[_Chapter], voice: str) -> overlays.Narration:
+    """What the read-aloud EPUB needs: each chapter's MP3 and when each sentence is heard in it."""
+    def seconds(samples: int) -> float:
+        return (samples + master.ENCODER_DELAY) / master.RATE  # as decoders play it (module docstring)
+
+    return overlays.Narration(voice, tuple(
+        overlays.ChapterAudio(chapter.script.id, f"audio/{file_stem(chapter)}.mp3", chapter.mp3,
+                              seconds(len(chapter.samples)),
+                              tuple(overlays.Clip(utterance.ref, seconds(start), seconds(end), utterance.role)
+                                    for utterance, (start, end) in zip(chapter.script.utterances, chapter.timings)))
+        for chapter in chapters))
 
 
 def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cover: bytes) -> bytes:

@@ -12,19 +12,18 @@ transcripts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import inline
 from ..model import Book, Definitions, Figure, Heading, ItemList, Link, Note, Paragraph, Slot, Text
+from ..sentences import SentenceIds, split_inlines, split_text
 from .pronounce import Lexicon
 
 __all__ = ["ChapterScript", "Lexicon", "Utterance", "script", "split_sentences"]
 
-_NOT_NARRATED = ("fonts", "narration")  # colophon lines about the text edition, and the voice's own name
+_NOT_NARRATED = ("fonts", "narration", "pages")  # colophon lines about the text editions, and the voice's own name
 PAUSES = {"heading": 0.9, "sentence": 0.45, "paragraph": 0.8}
-_NO_SPACE_SCRIPTS = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,8 @@ class Utterance:
     speech: str   # as spoken (lexicon applied)
     pause: float  # seconds of silence after it
     lang: str = ""  # set when the words are in another language than the book's: that language's voice says them
+    ref: str = ""   # the id of the sentence's <span> in the chapter's XHTML (bcbook.sentences)
+    role: str = ""  # skippable or escapable structure it is in (bcbook.overlays.Clip.role)
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,7 @@ class ChapterScript:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences: split after . ! ? … (and CJK 。！？) when the next word does not start in lower case."""
-    text = re.sub(r"\s+", " ", text).strip()
-    if _NO_SPACE_SCRIPTS.search(text):
-        parts = re.split(r"(?<=[。！？])", text)
-    else:
-        parts = re.split(r"(?<=[.!?…؟])[\"”’»)]*\s+(?=[^a-zà-ÿ])", text)
-    return [part.strip() for part in parts if part and part.strip()]
+    return split_text(text)
 
 
 def _link_only(inlines) -> bool:
@@ -60,36 +56,41 @@ def _link_only(inlines) -> bool:
 
 class _Builder:
     def __init__(self, lexicon: Lexicon, other: Callable[[str], Lexicon]):
-        self.lexicon, self.other, self.items = lexicon, other, []
+        self.lexicon, self.other, self.items, self.note = lexicon, other, [], False
 
-    def say(self, phrase, last_pause: str) -> None:
+    def say(self, phrase, last_pause: str, ids: SentenceIds, role: str = "") -> None:
         """Each sentence of a phrase; a phrase in another language (an English title, a fallback) keeps it."""
         lang = phrase.lang if phrase.lang and phrase.lang != self.lexicon.lang else ""
         lexicon = self.other(lang) if lang else self.lexicon
-        sentences = split_sentences(inline.plain_text(phrase.inlines))
-        for index, sentence in enumerate(sentences):
-            pause = PAUSES[last_pause] if index == len(sentences) - 1 else PAUSES["sentence"]
-            self.items.append(Utterance(sentence, lexicon.apply(sentence), pause, lang))
+        pieces, _ = split_inlines(phrase.inlines)
+        for index, piece in enumerate(pieces):
+            sentence = " ".join(inline.plain_text(piece).split())
+            pause = PAUSES[last_pause] if index == len(pieces) - 1 else PAUSES["sentence"]
+            self.items.append(Utterance(sentence, lexicon.apply(sentence), pause, lang, ids.next(),
+                                        "note" if self.note else role))
 
     def block(self, block) -> None:
+        ids = SentenceIds(getattr(block, "id", ""))
         if isinstance(block, Heading):
-            self.say(block.text, "heading")
+            self.say(block.text, "heading", ids)
         elif isinstance(block, Paragraph) and not _link_only(block.text.inlines) and block.role not in _NOT_NARRATED:
-            self.say(block.text, "paragraph")
+            self.say(block.text, "paragraph", ids)
         elif isinstance(block, ItemList):
             for item in block.items:
-                self.say(item, "paragraph")
+                self.say(item, "paragraph", ids, "list-item")
         elif isinstance(block, Note):
+            self.note = True
             for inner in block.blocks:
                 self.block(inner)
+            self.note = False
         elif isinstance(block, Definitions):
             for term, definition in block.entries:
-                self.say(term, "sentence")
-                self.say(definition, "paragraph")
+                self.say(term, "sentence", ids, "glossterm")
+                self.say(definition, "paragraph", ids, "glossdef")
         elif isinstance(block, Figure):
-            self.say(block.title, "heading")
+            self.say(block.title, "heading", ids, f"figure:{block.id}")
             for sentence in block.description:
-                self.say(sentence, "paragraph")
+                self.say(sentence, "paragraph", ids, f"figure:{block.id}")
         elif not isinstance(block, Paragraph | Slot):
             raise TypeError(f"narration has no rule for {type(block).__name__}")
 
@@ -100,7 +101,7 @@ def script(book: Book, lexicon: Lexicon, other: Callable[[str], Lexicon] | None 
     chapters = []
     for number, chapter in enumerate(book.chapters, start=1):
         builder = _Builder(lexicon, other or (lambda lang: Lexicon(lang=lang)))
-        builder.say(chapter.title, "heading")
+        builder.say(chapter.title, "heading", SentenceIds(f"{chapter.id}-title"))
         for block in chapter.blocks:
             builder.block(block)
         chapters.append(ChapterScript(number, chapter.id, inline.plain_text(chapter.title.inlines),

@@ -251,6 +251,8 @@ def _slot(slot: Slot, translator: Translator, book: Book):
     if slot.name == "narration":
         voice = narrator(book.meta.audio, translator.lang)
         return Paragraph(slot.id, translator.interface("narration", voice=voice), role="narration") if voice else None
+    if slot.name == "pages":
+        return Paragraph(slot.id, translator.interface("page-source"), role="pages")
     if slot.name in colophon.SLOTS:
         return colophon.SLOTS[slot.name](slot, translator, book)
     return slot

@@ -20,6 +20,7 @@ import logging
 import pikepdf
 from weasyprint import HTML
 
+from .. import pages
 from ..model import Book
 from . import document, fixups, fonts, structure
 
@@ -41,19 +42,35 @@ class _Collect(logging.Handler):
 
 
 def render_edition(book: Book, edition: str, date_time: tuple) -> bytes:
-    """One handout as PDF bytes; raises PdfError on anything WeasyPrint logs as an error."""
-    raw = weasyprint_pdf(document.html_document(book, edition).decode("utf-8"), f"{book.lang} {edition}")
-    return _post_process(raw, book, date_time)
+    """One handout as PDF bytes; raises PdfError on anything WeasyPrint logs as an error. The US Letter
+    layout's page map is recorded for the e-books' page lists (bcbook.pages)."""
+    return _post_process(lay_out(book, edition, write=True), book, date_time)
 
 
-def weasyprint_pdf(html_text: str, what: str) -> bytes:
-    """The print path every PDF takes: tagged PDF/UA-1 with /Lang fix-ups; any logged error raises PdfError."""
+def lay_out(book: Book, edition: str, write: bool = False) -> bytes:
+    """Lay out one handout (and with `write`, return WeasyPrint's PDF); US Letter records its page map."""
+    html_text = document.html_document(book, edition).decode("utf-8")
+
+    def on_layout(laid_out) -> None:
+        if edition == pages.EDITION:
+            pages.record(book, pages.first_ids(html_text, [set(page.anchors) for page in laid_out.pages]))
+
+    return weasyprint_pdf(html_text, f"{book.lang} {edition}", on_layout, write)
+
+
+def weasyprint_pdf(html_text: str, what: str, on_layout=None, write: bool = True) -> bytes:
+    """The print path every PDF takes: tagged PDF/UA-1 with /Lang fix-ups; any logged error raises PdfError.
+    `on_layout(document)` sees the laid-out pages before the PDF is written."""
     html = HTML(string=html_text, base_url=".")
     collector, logger = _Collect(), logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    options = {"pdf_variant": VARIANT, "custom_metadata": True}
     try:
         with fixups.tagging():
-            raw = html.write_pdf(pdf_variant=VARIANT, custom_metadata=True)
+            laid_out = html.render(**options)
+            if on_layout:
+                on_layout(laid_out)
+            raw = laid_out.write_pdf(**options) if write else b""
     finally:
         logger.removeHandler(collector)
     if collector.messages:
