@@ -23,7 +23,7 @@ def test_same_inputs_give_the_same_bytes(tiny, tmp_path):
     shutil.copytree(tmp_path / "a" / "cache", tmp_path / "b" / "cache")
     builder.build(tiny, out_dir=tmp_path / "b")
     first = outputs(tmp_path / "a")
-    assert len(first) == 1 + 2 * (1 + 3 + 2 * 2 + 2)  # the manifest; per language: EPUB, 3 PDFs, 2 chapters (MP3,
+    assert len(first) == 1 + 2 * (2 + 3 + 2 * 2 + 2)  # the manifest; per language: 2 EPUBs (plain, read-aloud), 3 PDFs, 2 chapters (MP3,
     # VTT), playlist, audiobook
     for path in first:
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes(), path.name
