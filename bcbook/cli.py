@@ -202,7 +202,8 @@ def parser() -> argparse.ArgumentParser:
     build = _command(commands, "build", cmd_build)
     build.add_argument("--lang", action="append", help="language code to build (repeatable; default: all)")
     build.add_argument("--format", action="append", choices=list(builder.WRITERS),
-                       help="output format (repeatable; default: all)")
+                       help="output format (repeatable; default: all). audio also writes the read-aloud "
+                            "EPUB, which carries it; epub and audio lay out the US Letter PDF for their page list")
     build.add_argument("--strict", action="store_true", help="fail on any untranslated, fuzzy or unsafe message")
     build.add_argument("--out", type=Path, help="output folder (default: build/)")
     build.add_argument("--force", action="store_true", help="rebuild every output, even those the manifest "

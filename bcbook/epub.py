@@ -9,7 +9,9 @@ headings (toc.ncx the same, bcbook.toc) and landmarks; every content
 document has lang and dir; a document with inline SVG declares the `svg`
 property; the fonts its text needs travel with it as subsets declared in the
 manifest and the stylesheet (bcbook.epub_fonts); the same Book and date
-give the same bytes. Credits match the colophon: a dc:creator (role aut) per author,
+give the same bytes. Both this EPUB and the read-aloud one (`narration`
+given: bcbook.overlays) carry page-break markers and a page list from the
+US Letter handout's layout (bcbook.pages). Credits match the colophon: a dc:creator (role aut) per author,
 a dc:contributor (role rev, MARC relators) per medical reviewer of the
 English text and, once every entry is reviewed, per medical translator who
 reviewed this language, each refined with the dcterms:date of the review.

@@ -1,4 +1,4 @@
-"""Audio writer: Book(lang) -> audio/NN-<chapter>.mp3 + .vtt, playlist.m3u8 and one M4B audiobook with chapters.
+"""Audio writer: Book(lang) -> audio/NN-<chapter>.mp3 + .vtt, playlist.m3u8, an M4B audiobook, the read-aloud EPUB.
 
 Requires the narration script, an engine, the cache, mastering, mutagen
 (ID3v2.4), ffmpeg (M4B) and rsvg-convert (cover art from the cover SVG). Guarantees: a
@@ -8,7 +8,9 @@ mastered until its decoded MP3 meets the loudness and peak targets
 synthetic voice, engine and voice named), album, track n/N, language,
 cover art and the full text; every WebVTT cue is a sentence, in order,
 inside the file's duration; the whole book is one M4B (bcbook.audio.m4b)
-with a chapter mark per chapter, encoded once from the mastered PCM.
+with a chapter mark per chapter, encoded once from the mastered PCM; the
+read-aloud EPUB (bcbook.epub with bcbook.overlays) gets the same chapter
+MP3s and the same sentence timings, so nothing is spoken or mastered twice.
 """
 
 from __future__ import annotations
