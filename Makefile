@@ -15,15 +15,27 @@ DEBIAN_NEEDS := java:default-jre-headless msgmerge:gettext rsvg-convert:librsvg2
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: all voices build test check extract update stats figures audio bench clean distclean system
+.PHONY: all voices build test check extract update stats figures audio bench clean distclean system lock
 
 all: build
 
-$(STAMP): pyproject.toml
+LOCK   := requirements.lock
+
+# Every library comes from the lock file, checked against its hashes, so CI, a publisher's laptop and the
+# workers of a cluster run the same versions; bcbook itself then goes in without dependencies.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $@
+
+# Regenerate the lock file from pyproject.toml (newest versions allowed there), with hashes; review the diff.
+lock:
+	@test -x $(VENV)/lock-tools/bin/pip-compile || { $(PYTHON) -m venv $(VENV)/lock-tools && \
+	  $(VENV)/lock-tools/bin/python -m pip install --quiet pip-tools; }
+	$(VENV)/lock-tools/bin/pip-compile --quiet --extra test --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 # Install the Debian packages that are missing (as root), or say which ones to install.
 system:
