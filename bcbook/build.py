@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import config, jobs, reader
+from . import config, jobs, reader, runner
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
@@ -146,24 +146,35 @@ def build_time(book: Book) -> tuple:
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
+# Longest first, so worker processes finish together: audio, then the PDFs, then the EPUBs.
+RUN_ORDER = {"audio": 0, "pdf": 1, "epub": 2}
+
+
 def render_all(editions: list[Edition], formats: list[str], context: Context,
-               manifest: jobs.Manifest | None = None) -> dict[Path, bytes]:
+               manifest: jobs.Manifest | None = None, workers: int = 1, report=None) -> dict[Path, bytes]:
     """Every output file's bytes, keyed by its final path (nothing written yet); jobs the manifest
-    shows unchanged are skipped (their files stay as they are) and the others recorded in it."""
-    outputs: dict[Path, bytes] = {}
+    shows unchanged are skipped (their files stay as they are) and the others recorded in it.
+    `report(state, task, seconds)` hears of each job (bcbook.progress); `workers` > 1 runs them in
+    that many processes (bcbook.runner)."""
+    report = report or (lambda state, task, seconds: None)
+    planned = []
     for edition in editions:
         book = edition.book
         for name in sorted(formats, key=list(WRITERS).index):
             job = jobs.Job(book.lang, name, jobs.job_key(book, name, build_time(book), context.settings_for(name, book)))
+            task = runner.Task(job.name, name, book, build_time(book))
             if manifest is not None and manifest.fresh(job):
-                if context.notice:
-                    context.notice(f"{job.name}: unchanged since the last build, kept")
+                report("skipped", task, 0.0)
                 continue
-            files = {context.out_dir / book.lang / file_name: data
-                     for file_name, data in WRITERS[name](book, build_time(book), context).items()}
-            outputs.update(files)
-            if manifest is not None:
-                manifest.record(job, files)
+            report("queued", task, 0.0)
+            planned.append((job, task))
+    tasks = sorted((task for _, task in planned), key=lambda task: RUN_ORDER[task.format])
+    results = runner.run(tasks, context, workers, report)
+    outputs: dict[Path, bytes] = {}
+    for job, task in planned:
+        outputs.update(results[task.name])
+        if manifest is not None:
+            manifest.record(job, results[task.name])
     return outputs
 
 
@@ -204,8 +215,9 @@ def write_atomically(path: Path, data: bytes) -> None:
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
           strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
           progress: Callable | None = None, notice: Callable | None = None, force: bool = False,
-          require_review: bool = False) -> list[Edition]:
-    """Gather, check, render what changed (everything with `force`), then write. Returns the editions."""
+          require_review: bool = False, workers: int | None = None, report: Callable | None = None) -> list[Edition]:
+    """Gather, check, render what changed (everything with `force`) in `workers` processes (default: one per
+    CPU), then write. Returns the editions."""
     formats = formats or list(WRITERS)
     unknown = [name for name in formats if name not in WRITERS]
     if unknown:
@@ -217,7 +229,8 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
         check_review(editions)
     context = Context(project, out_dir or project.build, tts, progress, notice)
     manifest = jobs.Manifest(context.out_dir, force=force)
-    outputs = render_all(editions, formats, context, manifest)
+    workers = runner.default_workers() if workers is None else workers
+    outputs = render_all(editions, formats, context, manifest, workers, report)
     for path, data in outputs.items():
         write_atomically(path, data)
     if outputs:

@@ -39,10 +39,15 @@ POT = f"locales/{DOMAIN}.pot"
 
 def cmd_build(args, out, err) -> int:
     """Build every language and format (or those named) into build/<lang>/."""
+    from .progress import BuildProgress, SpeechProgress
+    from .runner import default_workers
     project = builder.Project(args.project, args.contact)
+    workers = args.jobs or default_workers()
+    progress = BuildProgress(err, workers, args.quiet)
     editions = builder.build(project, args.lang, args.format, args.strict, args.out, tts=args.tts, force=args.force,
-                             progress=Progress(err), notice=lambda text: print(f"note: {text}", file=err),
-                             require_review=args.require_review)
+                             progress=SpeechProgress(err, args.quiet),
+                             notice=lambda text: print(f"note: {text}", file=err),
+                             require_review=args.require_review, workers=workers, report=progress)
     for edition in editions:
         for problem in edition.report.problems:
             print(f"error: {problem} (English used instead)", file=err)
@@ -52,24 +57,9 @@ def cmd_build(args, out, err) -> int:
         note = f", {report.fallbacks} in English" if report.fallbacks else ""
         print(f"{edition.book.lang}: built {', '.join(args.format or builder.WRITERS)} "
               f"({report.percent:.0f}% translated{note})", file=out)
+    if not args.quiet:
+        print(progress.summary(), file=err)
     return 0
-
-
-class Progress:
-    """A one-line progress bar on a terminal; a line per quarter otherwise (CI logs)."""
-
-    def __init__(self, stream):
-        self.stream, self.tty = stream, getattr(stream, "isatty", lambda: False)()
-        self.shown: set = set()
-
-    def __call__(self, lang: str, done: int, total: int) -> None:
-        filled = round(30 * done / total)
-        line = f"{lang}: speaking [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} sentences"
-        if self.tty:
-            print(f"\r{line}", end="\n" if done == total else "", file=self.stream, flush=True)
-        elif (quarter := 4 * done // total) not in self.shown:
-            self.shown.add(quarter)
-            print(line, file=self.stream, flush=True)
 
 
 def cmd_extract(args, out, err) -> int:
@@ -206,6 +196,9 @@ def parser() -> argparse.ArgumentParser:
                             "EPUB, which carries it; epub and audio lay out the US Letter PDF for their page list")
     build.add_argument("--strict", action="store_true", help="fail on any untranslated, fuzzy or unsafe message")
     build.add_argument("--out", type=Path, help="output folder (default: build/)")
+    build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                       help="run N jobs at once, in worker processes (default: one per CPU; 1: no workers)")
+    build.add_argument("--quiet", "-q", action="store_true", help="print only the result lines and errors")
     build.add_argument("--force", action="store_true", help="rebuild every output, even those the manifest "
                        "(build/bcbook-manifest.json) shows unchanged")
     build.add_argument("--tts", choices=["auto", *ENGINES], help="speech engine for the audio, overriding "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -85,23 +86,55 @@ def test_missing_catalog_says_how_to_create_it(tiny, tmp_path):
 
 
 def test_unchanged_jobs_are_skipped_and_changed_ones_redone(tiny, tmp_path, monkeypatch):
-    rendered = []
+    rendered = []  # counted in this process: no worker processes (workers=1)
     for name, writer in list(builder.WRITERS.items()):
         monkeypatch.setitem(builder.WRITERS, name,
                             lambda book, time, context, name=name, writer=writer:
                             rendered.append(f"{book.lang}/{name}") or writer(book, time, context))
     out = tmp_path / "out"
-    builder.build(tiny, formats=["epub"], out_dir=out)
+    builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
     first = {path: path.read_bytes() for path in outputs(out)}
     assert sorted(rendered) == ["en/epub", "es/epub"]
-    builder.build(tiny, formats=["epub"], out_dir=out)
+    builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
     assert len(rendered) == 2 and {path: path.read_bytes() for path in outputs(out)} == first
     catalog = tiny.locales / "es" / "LC_MESSAGES" / "bcbook.po"
     catalog.write_text(catalog.read_text().replace('msgstr "Libro diminuto"', 'msgstr "Libro muy diminuto"'))
-    builder.build(tiny, formats=["epub"], out_dir=out)
+    builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
     assert rendered[2:] == ["es/epub"]
     (out / "en" / "tiny.epub").write_bytes(b"damaged")  # a changed output is redone, not trusted
-    builder.build(tiny, formats=["epub"], out_dir=out)
+    builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
     assert rendered[3:] == ["en/epub"] and (out / "en" / "tiny.epub").read_bytes() == first[out / "en" / "tiny.epub"]
-    builder.build(tiny, formats=["epub"], out_dir=out, force=True)
+    builder.build(tiny, formats=["epub"], out_dir=out, force=True, workers=1)
     assert sorted(rendered[4:]) == ["en/epub", "es/epub"]
+
+
+def test_worker_processes_build_the_same_bytes_as_one_process(tiny, tmp_path):
+    builder.build(tiny, ["es"], out_dir=tmp_path / "one", workers=1)
+    shutil.copytree(tmp_path / "one" / "cache", tmp_path / "two" / "cache")  # the same speech (see above)
+    builder.build(tiny, ["es"], out_dir=tmp_path / "two", workers=2)
+    first = outputs(tmp_path / "one")
+    assert len(first) == 1 + 2 + 3 + 2 * 2 + 2
+    for path in first:
+        assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes(), path.name
+
+
+def test_progress_shows_every_job_and_a_summary(tiny, tmp_path):
+    import io
+
+    from bcbook.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["build", "--project", str(tiny.root), "--out", str(tmp_path), "--format", "epub", "-j", "2"],
+                out, err) == 0
+    lines = err.getvalue().splitlines()
+    for lang in ("en", "es"):
+        assert f"{lang}/epub: running" in lines and any(line.startswith(f"{lang}/epub: done in ") for line in lines)
+    assert "[##############################] 2/2 jobs" in lines
+    assert re.match(r"built 2 jobs, kept 0 unchanged; epub \d+\.\d s \(work\), \d+\.\d s in all$", lines[-1])
+    err = io.StringIO()
+    main(["build", "--project", str(tiny.root), "--out", str(tmp_path), "--format", "epub"], io.StringIO(), err)
+    assert "en/epub: unchanged since the last build, kept" in err.getvalue()
+    assert err.getvalue().splitlines()[-1].startswith("built 0 jobs, kept 2 unchanged")
+    quiet = io.StringIO()
+    main(["build", "--project", str(tiny.root), "--out", str(tmp_path), "--format", "epub", "--quiet"],
+         io.StringIO(), quiet)
+    assert quiet.getvalue() == ""

@@ -1,0 +1,79 @@
+"""Run the build's jobs: in this process, or in worker processes (`--jobs N`), reporting each job's state.
+
+Requires only the standard library (concurrent.futures); writers import
+their engines inside the worker that runs them. Guarantees: each task
+runs exactly once and its files come back as {final path: bytes} with the
+seconds it took; `report(state, task, seconds)` is called in this process,
+in order, with "running" and "done" for each task (the caller reports
+"skipped" and "queued"); the first error stops the build and is raised
+unchanged, after the other workers stop; with one worker nothing is
+started in another process, so a writer's own progress (the speech
+counter) still shows.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str  # "<lang>/<format>"
+    format: str
+    book: object
+    date_time: tuple
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _run(task: Task, context) -> tuple[dict[Path, bytes], float]:
+    from .build import WRITERS
+    start = time.perf_counter()
+    files = WRITERS[task.format](task.book, task.date_time, context)
+    return ({context.out_dir / task.book.lang / name: data for name, data in files.items()},
+            time.perf_counter() - start)
+
+
+def _notice(text: str) -> None:
+    import sys
+    print(f"note: {text}", file=sys.stderr, flush=True)
+
+
+def run(tasks: list[Task], context, workers: int, report: Callable) -> dict[str, dict[Path, bytes]]:
+    """{task name: its files}, every task run, in `workers` processes (1: here)."""
+    results: dict[str, dict[Path, bytes]] = {}
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            report("running", task, 0.0)
+            results[task.name], seconds = _run(task, context)
+            report("done", task, seconds)
+        return results
+    quiet_context = replace(context, progress=None, notice=_notice)  # callbacks stay in this process
+    pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+    with pool:
+        pending = {pool.submit(_run, task, quiet_context): task for task in tasks}
+        for task in tasks[:workers]:
+            report("running", task, 0.0)
+        started = min(workers, len(tasks))
+        try:
+            for future in concurrent.futures.as_completed(pending):
+                task = pending[future]
+                results[task.name], seconds = future.result()
+                report("done", task, seconds)
+                if started < len(tasks):
+                    report("running", tasks[started], 0.0)
+                    started += 1
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return results
