@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from . import build as builder
+from . import jobs
 
 
 def _timed(function, *args):
@@ -37,7 +38,8 @@ def main(argv=None) -> int:
             for edition in editions:
                 for name in builder.WRITERS:
                     context = builder.Context(project, Path(out))
-                    _, seconds = _timed(builder.render_all, [edition], [name], context)
+                    manifest = jobs.Manifest(Path(out), force=True)
+                    _, seconds = _timed(builder.render_all, [edition], [name], context, manifest)
                     timings.setdefault(f"render {name} ({edition.book.lang})", []).append(seconds)
     for stage, values in timings.items():
         print(f"{stage:<40} {statistics.median(values) * 1000:8.1f} ms  (median of {len(values)})")

@@ -4,9 +4,11 @@ Requires the reader, the translation layer and the writers registered in
 WRITERS (a plain dict: format name -> function returning {file name: bytes}).
 Guarantees: the source and every catalog are read and checked before any
 file is touched; with `strict`, any fallback or unsafe translation stops
-the build before writing; outputs go to a temporary file in the target
-folder and are renamed into place, so an interrupted or failed build never
-leaves a half-written file and never damages the last good output.
+the build before writing; each job's outputs are staged as it finishes
+(bcbook.jobs.Staging) and renamed into place only when every job has
+succeeded, so an interrupted or failed build never leaves a half-written
+file, never damages the last good output, and the next build resumes
+from the jobs it finished.
 Time comes from SOURCE_DATE_EPOCH (default: the edition's date), so
 the same inputs give the same bytes. With `require_review`, a translation
 that a medical translator has not reviewed entry by entry stops the build
@@ -18,12 +20,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import config, jobs, reader, runner
+from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
@@ -150,31 +152,34 @@ def build_time(book: Book) -> tuple:
 RUN_ORDER = {"audio": 0, "pdf": 1, "epub": 2}
 
 
-def render_all(editions: list[Edition], formats: list[str], context: Context,
-               manifest: jobs.Manifest | None = None, workers: int = 1, report=None) -> dict[Path, bytes]:
-    """Every output file's bytes, keyed by its final path (nothing written yet); jobs the manifest
-    shows unchanged are skipped (their files stay as they are) and the others recorded in it.
-    `report(state, task, seconds)` hears of each job (bcbook.progress); `workers` > 1 runs them in
-    that many processes (bcbook.runner)."""
+def render_all(editions: list[Edition], formats: list[str], context: Context, manifest: jobs.Manifest,
+               workers: int = 1, report=None) -> dict[Path, str]:
+    """Run every job the manifest does not show unchanged (those are skipped, their files kept) and
+    take those a stopped build finished already; each job's files are staged, not yet published.
+    Returns {final path: sha256} and records each job in the manifest. `report(state, task, seconds)`
+    hears of each job (bcbook.progress); `workers` > 1 runs them in that many processes."""
     report = report or (lambda state, task, seconds: None)
-    planned = []
+    staging, planned, finished = jobs.Staging(context.out_dir), [], {}
     for edition in editions:
         book = edition.book
         for name in sorted(formats, key=list(WRITERS).index):
             job = jobs.Job(book.lang, name, jobs.job_key(book, name, build_time(book), context.settings_for(name, book)))
-            task = runner.Task(job.name, name, book, build_time(book))
-            if manifest is not None and manifest.fresh(job):
+            task = runner.Task(job, book, build_time(book))
+            if manifest.fresh(job):
                 report("skipped", task, 0.0)
-                continue
-            report("queued", task, 0.0)
-            planned.append((job, task))
-    tasks = sorted((task for _, task in planned), key=lambda task: RUN_ORDER[task.format])
-    results = runner.run(tasks, context, workers, report)
-    outputs: dict[Path, bytes] = {}
-    for job, task in planned:
-        outputs.update(results[task.name])
-        if manifest is not None:
-            manifest.record(job, results[task.name])
+            elif not manifest.force and (staged := staging.finished(job)) is not None:
+                report("resumed", task, 0.0)
+                finished[job] = staged
+            else:
+                report("queued", task, 0.0)
+                planned.append(task)
+    tasks = sorted(planned, key=lambda task: RUN_ORDER[task.format])
+    results = runner.run(tasks, context, staging, workers, report)
+    finished.update({task.job: results[task.name] for task in planned})
+    outputs: dict[Path, str] = {}
+    for job, files in finished.items():
+        outputs.update(files)
+        manifest.record(job, files)
     return outputs
 
 
@@ -196,22 +201,6 @@ def check_review(editions: list[Edition]) -> None:
                           + "\n  ".join(lines) + "\n  (see `bcbook review LANG`)")
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
           strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
           progress: Callable | None = None, notice: Callable | None = None, force: bool = False,
@@ -231,8 +220,7 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     manifest = jobs.Manifest(context.out_dir, force=force)
     workers = runner.default_workers() if workers is None else workers
     outputs = render_all(editions, formats, context, manifest, workers, report)
-    for path, data in outputs.items():
-        write_atomically(path, data)
+    jobs.Staging(context.out_dir).publish(outputs)  # every job succeeded: now the files change, at once
     if outputs:
         write_atomically(manifest.path, manifest.text().encode("utf-8"))
     return editions

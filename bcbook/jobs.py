@@ -8,19 +8,26 @@ pronunciation lexicon for audio) and the code of bcbook itself; the
 manifest (`bcbook-manifest.json` in the output folder) records each job's
 key and the SHA-256 of every file it wrote; a job is fresh, and skipped,
 only when its key matches and every recorded file is on disk with that
-hash. The manifest is written after the outputs and atomically, so an
-interrupted build redoes only the jobs it had not recorded.
+hash. Each finished job's files are staged (`Staging`) and published
+(renamed into place) only when every job of the build has succeeded, then
+the manifest is written, atomically; a build that stops leaves the last
+good outputs untouched, and the next one takes the staged jobs whose keys
+still match instead of running them again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 MANIFEST = "bcbook-manifest.json"
+STAGING = ".bcbook-staging"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -79,9 +86,71 @@ class Manifest:
                 return False
         return True
 
-    def record(self, job: Job, files: dict[Path, bytes]) -> None:
-        hashes = {path.relative_to(self.out_dir).as_posix(): file_hash(data) for path, data in files.items()}
+    def record(self, job: Job, files: dict[Path, str]) -> None:
+        """The job's key and the hash of each file it wrote ({final path: sha256})."""
+        hashes = {path.relative_to(self.out_dir).as_posix(): digest for path, digest in files.items()}
         self.jobs[job.name] = {"key": job.key, "files": dict(sorted(hashes.items()))}
 
     def text(self) -> str:
         return json.dumps({"jobs": dict(sorted(self.jobs.items()))}, indent=1, sort_keys=True) + "\n"
+
+
+class Staging:
+    """Finished jobs of a build not yet published, under <out>/.bcbook-staging/: their files at the
+    paths they will have, and per job a record of its key and file hashes, written last. A build
+    that stops keeps them, and the next build with the same keys takes them instead of running the
+    jobs again; `publish` renames every staged file into place."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir, self.root = out_dir, out_dir / STAGING
+
+    def _record(self, job: Job) -> Path:
+        return self.root / "jobs" / f"{job.lang}--{job.format}.json"
+
+    def staged(self, final: Path) -> Path:
+        return self.root / final.relative_to(self.out_dir)
+
+    def store(self, job: Job, files: dict[Path, bytes]) -> dict[Path, str]:
+        """Stage a finished job's files ({final path: bytes}); return {final path: sha256}."""
+        hashes = {}
+        for final, data in files.items():
+            write_atomically(self.staged(final), data)
+            hashes[final] = file_hash(data)
+        record = {"key": job.key, "files": {final.relative_to(self.out_dir).as_posix(): digest
+                                            for final, digest in hashes.items()}}
+        write_atomically(self._record(job), json.dumps(record, sort_keys=True).encode("utf-8"))
+        return hashes
+
+    def finished(self, job: Job) -> dict[Path, str] | None:
+        """{final path: sha256} of a job an earlier, stopped build finished with the same key, else None."""
+        try:
+            record = json.loads(self._record(job).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        files = {self.out_dir / relative: digest for relative, digest in record.get("files", {}).items()}
+        if record.get("key") != job.key or not all(self.staged(path).is_file() for path in files):
+            return None
+        return files
+
+    def publish(self, finals) -> None:
+        """Move the staged files into place, then forget the staging area."""
+        for final in finals:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staged(final), final)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -2,7 +2,8 @@
 
 Requires nothing beyond the standard library. Guarantees: `BuildProgress`
 prints one line per job state ("queued", "skipped" with "unchanged since
-the last build", "running", "done" with its seconds), a total line
+the last build", "resumed" from a stopped build, "running", "done" with
+its seconds), a total line
 "[done/all] ... about M:SS left" estimated from the jobs done so far (per
 format, divided among the workers), and `summary()` the jobs built and
 kept and the seconds per format; on a terminal the total is redrawn in
@@ -31,6 +32,9 @@ class BuildProgress:
         elif state == "skipped":
             self.skipped += 1
             self._line(f"{task.name}: unchanged since the last build, kept")
+        elif state == "resumed":
+            self.skipped += 1
+            self._line(f"{task.name}: finished by the interrupted build, taken from it")
         elif state == "running":
             self._line(f"{task.name}: running")
         elif state == "done":

@@ -2,8 +2,9 @@
 
 Requires only the standard library (concurrent.futures); writers import
 their engines inside the worker that runs them. Guarantees: each task
-runs exactly once and its files come back as {final path: bytes} with the
-seconds it took; `report(state, task, seconds)` is called in this process,
+runs exactly once, stages its files itself (bcbook.jobs.Staging, so no
+output travels between processes or waits in memory) and comes back as
+{final path: sha256} with the seconds it took; `report(state, task, seconds)` is called in this process,
 in order, with "running" and "done" for each task (the caller reports
 "skipped" and "queued"); the first error stops the build and is raised
 unchanged, after the other workers stop; with one worker nothing is
@@ -24,10 +25,17 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Task:
-    name: str  # "<lang>/<format>"
-    format: str
+    job: object  # bcbook.jobs.Job
     book: object
     date_time: tuple
+
+    @property
+    def name(self) -> str:  # "<lang>/<format>"
+        return self.job.name
+
+    @property
+    def format(self) -> str:
+        return self.job.format
 
 
 def default_workers() -> int:
@@ -35,12 +43,13 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _run(task: Task, context) -> tuple[dict[Path, bytes], float]:
+def _run(task: Task, context, staging) -> tuple[dict[Path, str], float]:
+    """Render one job and stage its files (bcbook.jobs.Staging); {final path: sha256}, seconds."""
     from .build import WRITERS
     start = time.perf_counter()
     files = WRITERS[task.format](task.book, task.date_time, context)
-    return ({context.out_dir / task.book.lang / name: data for name, data in files.items()},
-            time.perf_counter() - start)
+    hashes = staging.store(task.job, {context.out_dir / task.book.lang / name: data for name, data in files.items()})
+    return hashes, time.perf_counter() - start
 
 
 def _notice(text: str) -> None:
@@ -48,19 +57,20 @@ def _notice(text: str) -> None:
     print(f"note: {text}", file=sys.stderr, flush=True)
 
 
-def run(tasks: list[Task], context, workers: int, report: Callable) -> dict[str, dict[Path, bytes]]:
-    """{task name: its files}, every task run, in `workers` processes (1: here)."""
-    results: dict[str, dict[Path, bytes]] = {}
+def run(tasks: list[Task], context, staging, workers: int, report: Callable) -> dict[str, dict[Path, str]]:
+    """{task name: {final path: sha256} of its staged files}, every task run, in `workers` processes
+    (1: here)."""
+    results: dict[str, dict[Path, str]] = {}
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             report("running", task, 0.0)
-            results[task.name], seconds = _run(task, context)
+            results[task.name], seconds = _run(task, context, staging)
             report("done", task, seconds)
         return results
     quiet_context = replace(context, progress=None, notice=_notice)  # callbacks stay in this process
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
     with pool:
-        pending = {pool.submit(_run, task, quiet_context): task for task in tasks}
+        pending = {pool.submit(_run, task, quiet_context, staging): task for task in tasks}
         for task in tasks[:workers]:
             report("running", task, 0.0)
         started = min(workers, len(tasks))

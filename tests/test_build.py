@@ -13,8 +13,9 @@ from bcbook.i18n.po import PoSyntaxError
 
 
 def outputs(folder):
-    """Every built file (not the speech cache)."""
-    return sorted(p for p in folder.rglob("*.*") if "cache" not in p.relative_to(folder).parts)
+    """Every published file (not the speech cache, not what a stopped build staged)."""
+    return sorted(p for p in folder.rglob("*.*") if p.is_file()
+                  and not {"cache", ".bcbook-staging"} & set(p.relative_to(folder).parts))
 
 
 def test_same_inputs_give_the_same_bytes(tiny, tmp_path):
@@ -138,3 +139,35 @@ def test_progress_shows_every_job_and_a_summary(tiny, tmp_path):
     main(["build", "--project", str(tiny.root), "--out", str(tmp_path), "--format", "epub", "--quiet"],
          io.StringIO(), quiet)
     assert quiet.getvalue() == ""
+
+
+def test_a_killed_build_loses_nothing_and_the_next_one_redoes_only_unfinished_jobs(tiny, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    builder.build(tiny, out_dir=out, workers=1)
+    good = {path: path.read_bytes() for path in outputs(out)}
+    chapter = tiny.source / "chapters" / "01-tiny.md"
+    chapter.write_text(chapter.read_text().replace("A lead line.", "A changed lead line."))  # every job is stale
+    code = "import sys\nfrom bcbook.cli import main\nsys.exit(main(sys.argv[1:]))"
+    build = subprocess.Popen([sys.executable, "-c", code, "build", "--project", str(tiny.root), "--out", str(out),
+                              "-j", "1"], stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in build.stderr:  # the audio jobs run first: kill the build in the second one
+        seen.append(line.strip())
+        if line.strip() == "es/audio: running":
+            build.send_signal(signal.SIGKILL)
+            break
+    build.wait()
+    build.stderr.close()
+    assert "en/audio: running" in seen and any(line.startswith("en/audio: done") for line in seen)
+    assert {path: path.read_bytes() for path in outputs(out)} == good  # the last good outputs, untouched
+    events = []
+    builder.build(tiny, out_dir=out, workers=1, report=lambda state, task, seconds: events.append((state, task.name)))
+    assert ("resumed", "en/audio") in events and ("running", "en/audio") not in events
+    assert ("running", "es/audio") in events
+    assert not (out / ".bcbook-staging").exists()
+    changed = {path for path in outputs(out) if good.get(path) != path.read_bytes()}
+    assert out / "en" / "tiny.epub" in changed and out / "es" / "audio" / "tiny.m4b" in changed
