@@ -79,7 +79,7 @@ def test_source_error_exits_2_with_file_and_line(tiny):
 def test_check_validates_and_fails_on_a_bad_file(tiny, tmp_path):
     assert run("--project", str(tiny.root), "build")[0] == 0
     status, out, _ = run("--project", str(tiny.root), "check")
-    assert status == 0 and out.count("ok   ") == 8  # 2 EPUBs and 6 PDFs
+    assert status == 0 and out.count("ok   ") == 10  # 2 EPUBs, 2 read-aloud EPUBs and 6 PDFs
     bad = tmp_path / "bad.epub"
     bad.write_bytes(b"not a zip")
     status, out, _ = run("check", str(bad))

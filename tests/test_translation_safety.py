@@ -53,7 +53,7 @@ def test_unsafe_translation_is_reported_and_falls_back_to_english(tiny, tmp_path
     assert reason in problems[0]
     xhtml = _epub_text(tmp_path / "es" / "tiny.epub")
     assert "<script" not in xhtml and "evil.example" not in xhtml
-    assert '<p id="tiny-p-2" lang="en" xml:lang="en" dir="ltr">Some <strong>bold</strong>' in xhtml
+    assert '<p id="tiny-p-2" lang="en" xml:lang="en" dir="ltr"><span id="tiny-p-2-s1">Some <strong>bold</strong>' in xhtml
 
 
 def test_strict_build_fails_on_unsafe_translation_and_writes_nothing(tiny, tmp_path):
@@ -74,7 +74,7 @@ def test_fuzzy_entries_never_ship(tiny, tmp_path):
     _replace(tiny, 'msgctxt "heading"\nmsgid "A section"', '#, fuzzy\nmsgctxt "heading"\nmsgid "A section"')
     editions = builder.build(tiny, languages=["es"], out_dir=tmp_path)
     assert editions[0].report.fuzzy == 1
-    assert '<h2 id="a-section" lang="en" xml:lang="en" dir="ltr">A section</h2>' in _epub_text(tmp_path / "es" / "tiny.epub")
+    assert '<h2 id="a-section" lang="en" xml:lang="en" dir="ltr"><span id="a-section-s1">A section</span></h2>' in _epub_text(tmp_path / "es" / "tiny.epub")
 
 
 @pytest.mark.parametrize("broken, message", [
