@@ -153,7 +153,7 @@ RUN_ORDER = {"audio": 0, "pdf": 1, "epub": 2}
 
 
 def render_all(editions: list[Edition], formats: list[str], context: Context, manifest: jobs.Manifest,
-               workers: int = 1, report=None) -> dict[Path, str]:
+               workers: int = 1, report=None, scheduler: str | None = None) -> dict[Path, str]:
     """Run every job the manifest does not show unchanged (those are skipped, their files kept) and
     take those a stopped build finished already; each job's files are staged, not yet published.
     Returns {final path: sha256} and records each job in the manifest. `report(state, task, seconds)`
@@ -174,7 +174,7 @@ def render_all(editions: list[Edition], formats: list[str], context: Context, ma
                 report("queued", task, 0.0)
                 planned.append(task)
     tasks = sorted(planned, key=lambda task: RUN_ORDER[task.format])
-    results = runner.run(tasks, context, staging, workers, report)
+    results = runner.run(tasks, context, staging, workers, report, scheduler)
     finished.update({task.job: results[task.name] for task in planned})
     outputs: dict[Path, str] = {}
     for job, files in finished.items():
@@ -204,9 +204,11 @@ def check_review(editions: list[Edition]) -> None:
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
           strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
           progress: Callable | None = None, notice: Callable | None = None, force: bool = False,
-          require_review: bool = False, workers: int | None = None, report: Callable | None = None) -> list[Edition]:
+          require_review: bool = False, workers: int | None = None, report: Callable | None = None,
+          scheduler: str | None = None) -> list[Edition]:
     """Gather, check, render what changed (everything with `force`) in `workers` processes (default: one per
-    CPU), then write. Returns the editions."""
+    CPU) or on the Dask cluster at `scheduler` (default: $BCBOOK_SCHEDULER), then publish. Returns the
+    editions."""
     formats = formats or list(WRITERS)
     unknown = [name for name in formats if name not in WRITERS]
     if unknown:
@@ -219,7 +221,8 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     context = Context(project, out_dir or project.build, tts, progress, notice)
     manifest = jobs.Manifest(context.out_dir, force=force)
     workers = runner.default_workers() if workers is None else workers
-    outputs = render_all(editions, formats, context, manifest, workers, report)
+    scheduler = scheduler or os.environ.get("BCBOOK_SCHEDULER") or None
+    outputs = render_all(editions, formats, context, manifest, workers, report, scheduler)
     jobs.Staging(context.out_dir).publish(outputs)  # every job succeeded: now the files change, at once
     if outputs:
         write_atomically(manifest.path, manifest.text().encode("utf-8"))

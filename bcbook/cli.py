@@ -47,7 +47,8 @@ def cmd_build(args, out, err) -> int:
     editions = builder.build(project, args.lang, args.format, args.strict, args.out, tts=args.tts, force=args.force,
                              progress=SpeechProgress(err, args.quiet),
                              notice=lambda text: print(f"note: {text}", file=err),
-                             require_review=args.require_review, workers=workers, report=progress)
+                             require_review=args.require_review, workers=workers, report=progress,
+                             scheduler=args.scheduler)
     for edition in editions:
         for problem in edition.report.problems:
             print(f"error: {problem} (English used instead)", file=err)
@@ -199,6 +200,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                        help="run N jobs at once, in worker processes (default: one per CPU; 1: no workers)")
     build.add_argument("--quiet", "-q", action="store_true", help="print only the result lines and errors")
+    build.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the jobs on a Dask cluster, e.g. tcp://10.0.0.5:8786 (default: $BCBOOK_SCHEDULER; "
+                            "its workers need the project and --out on a shared file system; see the README)")
     build.add_argument("--force", action="store_true", help="rebuild every output, even those the manifest "
                        "(build/bcbook-manifest.json) shows unchanged")
     build.add_argument("--tts", choices=["auto", *ENGINES], help="speech engine for the audio, overriding "

@@ -9,7 +9,10 @@ in order, with "running" and "done" for each task (the caller reports
 "skipped" and "queued"); the first error stops the build and is raised
 unchanged, after the other workers stop; with one worker nothing is
 started in another process, so a writer's own progress (the speech
-counter) still shows.
+counter) still shows. With a `scheduler` address the tasks go to that
+Dask cluster (dask.distributed, imported only then) as futures; its
+workers must see the project and the output folder at the same paths (a
+shared file system), since they read the lexicons and stage the files.
 """
 
 from __future__ import annotations
@@ -57,10 +60,13 @@ def _notice(text: str) -> None:
     print(f"note: {text}", file=sys.stderr, flush=True)
 
 
-def run(tasks: list[Task], context, staging, workers: int, report: Callable) -> dict[str, dict[Path, str]]:
+def run(tasks: list[Task], context, staging, workers: int, report: Callable,
+        scheduler: str | None = None) -> dict[str, dict[Path, str]]:
     """{task name: {final path: sha256} of its staged files}, every task run, in `workers` processes
-    (1: here)."""
+    (1: here), or on the Dask cluster whose scheduler address is given."""
     results: dict[str, dict[Path, str]] = {}
+    if scheduler and tasks:
+        return _run_on_cluster(tasks, context, staging, scheduler, report)
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             report("running", task, 0.0)
@@ -86,4 +92,21 @@ def run(tasks: list[Task], context, staging, workers: int, report: Callable) -> 
             for future in pending:
                 future.cancel()
             raise
+    return results
+
+
+def _run_on_cluster(tasks: list[Task], context, staging, scheduler: str, report: Callable) -> dict[str, dict[Path, str]]:
+    """The same tasks as Dask futures: each worker renders and stages its job in the shared output folder."""
+    from distributed import Client, as_completed
+    quiet_context = replace(context, progress=None, notice=_notice)
+    results: dict[str, dict[Path, str]] = {}
+    with Client(scheduler) as client:
+        futures = {client.submit(_run, task, quiet_context, staging, key=f"bcbook-{task.job.key}", pure=False): task
+                   for task in tasks}
+        for task in tasks:
+            report("running", task, 0.0)
+        for future in as_completed(futures):
+            task = futures[future]
+            results[task.name], seconds = future.result()
+            report("done", task, seconds)
     return results
