@@ -67,13 +67,13 @@ def test_second_build_synthesizes_nothing(tiny, tmp_path, monkeypatch):
     calls = []
     original = EspeakEngine.synthesize
     monkeypatch.setattr(EspeakEngine, "synthesize", lambda self, *a: calls.append(a[0]) or original(self, *a))
-    builder.build(tiny, formats=["audio"], out_dir=tmp_path, tts="espeak")
+    builder.build(tiny, formats=["audio"], out_dir=tmp_path, tts="espeak", workers=1)  # counted in this process
     first = len(calls)
-    builder.build(tiny, formats=["audio"], out_dir=tmp_path, tts="espeak")
+    builder.build(tiny, formats=["audio"], out_dir=tmp_path, tts="espeak", workers=1)
     assert first > 10 and len(calls) == first
     chapter = tiny.source / "chapters" / "01-tiny.md"
     chapter.write_text(chapter.read_text().replace("A lead line.", "A new lead line."))
-    builder.build(tiny, ["en"], formats=["audio"], out_dir=tmp_path, tts="espeak")
+    builder.build(tiny, ["en"], formats=["audio"], out_dir=tmp_path, tts="espeak", workers=1)
     assert calls[first:] == ["A new lead line."]
 
 
