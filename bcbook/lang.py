@@ -1,6 +1,11 @@
-"""Language codes -> Babel locales, catalog folders and native names.
+"""Language codes -> Babel locales, catalog folders, native names, and the one table of languages.
 
-Requires Babel. Guarantees: one place decides how a BCP 47 code from
+Requires Babel. Guarantees: bcbook/languages.toml holds one row per
+language (fonts, embedded EPUB font, number region, list separator, ISO
+639-2 code, a voice per speech engine, unit spellings) and this module is
+its only reader; FONT_STACKS, EMBEDDED_FONTS, FORMAT_REGIONS,
+LIST_SEPARATORS, ISO_639_2, UNIT_SPELLINGS and `voices_of(engine)` are
+views of it. One place decides how a BCP 47 code from
 book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
 such as en-XA fall back to their base language) and to a folder name
 under locales/ ("zh_Hans"), and to the fonts that draw its script
@@ -14,51 +19,44 @@ review document can tell "2 cm" and "2 厘米" apart from a changed number.
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 from babel import Locale, UnknownLocaleError
 
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
-__all__ = ["UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "embedded_font", "format_locale_of",
-           "list_separator", "locale_of", "native_name", "stack_for"]
+__all__ = ["LANGUAGES", "UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "embedded_font",
+           "format_locale_of", "list_separator", "locale_of", "native_name", "stack_for", "voices_of"]
 
+def _table() -> dict:
+    with (Path(__file__).parent / "languages.toml").open("rb") as stream:
+        return tomllib.load(stream)
+
+
+_TABLE = _table()
+LANGUAGES: dict[str, dict] = _TABLE["languages"]  # one row per language: bcbook/languages.toml
+FALLBACK_FONTS: tuple[str, ...] = tuple(_TABLE["fallback"]["fonts"])
+FONT_PACKAGES: dict[str, str] = _TABLE["packages"]
+FONT_LICENCE = "SIL Open Font License 1.1"  # the licence of every family in the table
+
+# Views of the table, by language code (bcbook.lang.by_language also finds a base language's row).
 # Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
-FONT_STACKS = {
-    "default": ("Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic"),
-    "zh-Hans": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
-    "zh": ("Noto Sans CJK SC", "Noto Sans", "Noto Naskh Arabic"),
-    "ar": ("Noto Naskh Arabic", "Noto Sans", "Noto Sans CJK SC"),
-}
+FONT_STACKS = {"default": FALLBACK_FONTS, **{code: tuple(dict.fromkeys((*row["fonts"], *FALLBACK_FONTS)))
+                                             for code, row in LANGUAGES.items()}}
+EMBEDDED_FONTS = {code: row["embed"] for code, row in LANGUAGES.items() if row["embed"]}
+FORMAT_REGIONS = {code: row["region"] for code, row in LANGUAGES.items() if row["region"]}
+LIST_SEPARATORS = {"default": ", ", **{code: row["list_separator"] for code, row in LANGUAGES.items()}}
+ISO_639_2 = {code: row["iso_639_2"] for code, row in LANGUAGES.items()}
+# unit -> its spellings in every language of the table, longest match wins
+UNIT_SPELLINGS = {unit: tuple(dict.fromkeys(spelling for row in LANGUAGES.values()
+                                            for spelling in [unit] + row["units"].get(unit, [])))
+                  for unit in ("cm", "mm", "inch", "%")}
 
 
-# The family an EPUB embeds (subset to the characters used) for text in a language, where a reader's
-# own fonts may lack the script: no e-reader is sure to have CJK or Arabic, nor Vietnamese's stacked
-# tone marks (ế, ộ), where a missing glyph falls back letter by letter. Other Latin-script languages
-# use the reader's font, which the reader chose.
-EMBEDDED_FONTS = {
-    "zh-Hans": "Noto Sans CJK SC",
-    "ar": "Noto Naskh Arabic",
-    "vi": "Noto Sans",
-}
-# Where the embedded families come from: the Debian package that installs each one (for error messages).
-FONT_PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Naskh Arabic": "fonts-noto-core",
-                 "Noto Sans CJK SC": "fonts-noto-cjk"}
-FONT_LICENCE = "SIL Open Font License 1.1"  # the licence of every family above
-
-# The readers are in the US: Spanish decimals take a point ("0.2", read "cero punto dos"), as in es_US.
-FORMAT_REGIONS = {"es": "US"}
-
-# Between the names of a list: Chinese uses the enumeration comma, Arabic its own comma.
-LIST_SEPARATORS = {"default": ", ", "zh": "、", "ar": "، "}
-
-# unit -> its spellings in the published languages (en, es, zh-Hans, vi, ar), longest match wins
-UNIT_SPELLINGS = {
-    "cm": ("cm", "centimeters", "centimeter", "centímetros", "centímetro", "厘米", "公分", "xen-ti-mét",
-           "xentimét", "سم", "سنتيمتر", "سنتيمترات"),
-    "mm": ("mm", "millimeters", "millimeter", "milímetros", "milímetro", "毫米", "mi-li-mét", "milimét", "مم",
-           "ملم", "مليمتر"),
-    "inch": ("inches", "inch", "pulgadas", "pulgada", "英寸", "inch", "بوصة", "بوصات"),
-    "%": ("%", "٪", "percent", "por ciento", "phần trăm", "في المائة"),
-}
+def voices_of(engine: str) -> dict[str, str]:
+    """{language code: voice} for one speech engine."""
+    return {code: row["voices"][engine] for code, row in LANGUAGES.items() if engine in row["voices"]}
 
 
 def by_language(table: dict, lang: str):

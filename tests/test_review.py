@@ -154,7 +154,7 @@ def test_require_review_refuses_unreviewed_languages(project, tmp_path):
     run("--project", project.root, "review", "es", "--sign", SIGNER, "--date", "2027-01-15")
     assert run("--project", project.root, "stats", "--require-review")[0] == 0
     status, _, err = run("--project", project.root, "build", "--strict", "--require-review", "--format", "epub",
-                         "--out", tmp_path / "out")
+                         "--out", tmp_path / "out", "--quiet")
     assert (status, err) == (0, "")
 
 

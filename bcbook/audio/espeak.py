@@ -58,7 +58,7 @@ class EspeakEngine(Engine):
     def voice_for(self, lang: str) -> str:
         voice = by_language(VOICES, lang)
         if voice is None:
-            raise NoVoice(f"espeak-ng has no voice configured for {lang!r}; add it to bcbook.audio.voices.VOICES")
+            raise NoVoice(f"espeak-ng has no voice configured for {lang!r}; add it to its row in bcbook/languages.toml")
         return voice
 
     def synthesize(self, text: str, lang: str, voice: str, words_per_minute: int) -> Speech:

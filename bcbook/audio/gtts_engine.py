@@ -38,7 +38,7 @@ class GttsEngine(Engine):
     def voice_for(self, lang: str) -> str:
         code = by_language(LANGUAGES, lang)
         if code is None:
-            raise NoVoice(f"gTTS has no voice configured for {lang!r}; add it to bcbook.audio.voices.VOICES")
+            raise NoVoice(f"gTTS has no voice configured for {lang!r}; add it to its row in bcbook/languages.toml")
         return code
 
     def synthesize(self, text: str, lang: str, voice: str, words_per_minute: int) -> Speech:

@@ -24,14 +24,13 @@ import numpy as np
 from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT
 
 from .. import front, inline, overlays
+from ..lang import ISO_639_2, by_language
 from ..model import Book
 from . import m4b, master
 from .cache import SpeechCache
 from .engines import choose
 from .script import ChapterScript, Lexicon, script
 
-ISO_639_2 = {"en": "eng", "es": "spa", "zh": "zho", "vi": "vie", "ar": "ara", "fr": "fra", "pt": "por", "ko": "kor",
-             "ru": "rus", "ht": "hat", "tl": "tgl", "fil": "fil"}
 
 
 @dataclass
@@ -130,7 +129,7 @@ def narration(chapters: list[_Chapter], voice: str) -> overlays.Narration:
 def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cover: bytes) -> bytes:
     """The whole book as one M4B with chapter marks, encoded once from the chapters' mastered PCM."""
     tags = m4b.Tags(inline.plain_text(book.meta.title.inlines), artist, voice,
-                    ISO_639_2.get(book.lang.split("-")[0], "und"))
+                    (by_language(ISO_639_2, book.lang) or "und"))
     titles = [chapter.script.title for chapter in chapters]
     starts = np.cumsum([len(chapter.samples) for chapter in chapters])[:-1]
 
@@ -158,7 +157,7 @@ def _common_tags(book: Book, artist: str, cover: bytes) -> ID3:
     tags = ID3()
     tags.add(TPE1(encoding=3, text=artist))
     tags.add(TALB(encoding=3, text=inline.plain_text(book.meta.title.inlines)))
-    tags.add(TLAN(encoding=3, text=ISO_639_2.get(book.lang.split("-")[0], "und")))
+    tags.add(TLAN(encoding=3, text=(by_language(ISO_639_2, book.lang) or "und")))
     tags.add(TCON(encoding=3, text="Audiobook"))
     tags.add(APIC(encoding=3, mime="image/png", type=3, desc="Cover", data=cover))
     return tags
@@ -175,7 +174,7 @@ def tag(mp3: bytes, book: Book, chapter: _Chapter, count: int, artist: str, cove
     tags.add(TIT2(encoding=3, text=chapter.script.title))
     tags.add(TRCK(encoding=3, text=f"{chapter.script.number}/{count}"))
     lyrics = "\n".join(utterance.text for utterance in chapter.script.utterances)
-    tags.add(USLT(encoding=3, lang=ISO_639_2.get(book.lang.split("-")[0], "und"), desc="", text=lyrics))
+    tags.add(USLT(encoding=3, lang=(by_language(ISO_639_2, book.lang) or "und"), desc="", text=lyrics))
     return _save(mp3, tags)
 
 

