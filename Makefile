@@ -85,7 +85,7 @@ stats: $(STAMP)
 	$(BIN)/bcbook stats
 
 bench: $(STAMP)
-	$(BIN)/python -m bcbook.bench
+	$(BIN)/python -m bcbook.bench $(BENCH)
 
 clean:
 	rm -rf build
