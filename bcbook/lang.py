@@ -27,7 +27,7 @@ from babel import Locale, UnknownLocaleError
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
 __all__ = ["LANGUAGES", "UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "embedded_font",
-           "format_locale_of", "list_separator", "locale_of", "native_name", "stack_for", "voices_of"]
+           "format_locale_of", "keeps_words", "list_separator", "locale_of", "native_name", "stack_for", "voices_of"]
 
 def _table() -> dict:
     with (Path(__file__).parent / "languages.toml").open("rb") as stream:
@@ -52,6 +52,12 @@ ISO_639_2 = {code: row["iso_639_2"] for code, row in LANGUAGES.items()}
 UNIT_SPELLINGS = {unit: tuple(dict.fromkeys(spelling for row in LANGUAGES.values()
                                             for spelling in [unit] + row["units"].get(unit, [])))
                   for unit in ("cm", "mm", "inch", "%")}
+
+
+def keeps_words(lang: str) -> bool:
+    """True for a language whose lines break only between words, though its script allows more (Korean)."""
+    row = by_language(LANGUAGES, lang)
+    return bool(row and row.get("keep_words"))
 
 
 def voices_of(engine: str) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Line wrapping by visible width, for text drawn in SVG (covers, figure labels).
 
 Requires the standard library. Guarantees: words are never split unless a
-run of wide (CJK) characters must be, each wide character counts as two
+run of wide Chinese or Japanese characters must be (Korean keeps its words
+and spaces), each wide character counts as two
 columns, and the same text and width always give the same lines.
 """
 
@@ -14,7 +15,7 @@ def wrap(text: str, width: int) -> list[str]:
     """Greedy line wrap by visible width (wide CJK characters count double)."""
     lines, current = [], ""
     for word in _words(text):
-        candidate = f"{current} {word}".strip() if not _is_wide(word) else current + word
+        candidate = f"{current} {word}".strip() if not _breaks_anywhere(word) else current + word
         if current and _width(candidate) > width:
             lines.append(current)
             current = word
@@ -26,8 +27,13 @@ def wrap(text: str, width: int) -> list[str]:
 def _words(text: str) -> list[str]:
     words: list[str] = []
     for word in text.split():
-        words.extend(list(word) if any(_is_wide(char) for char in word) else [word])
+        words.extend(list(word) if _breaks_anywhere(word) else [word])
     return words
+
+
+def _breaks_anywhere(word: str) -> bool:
+    """Chinese and Japanese break between any two characters; Korean, written with spaces, only between words."""
+    return _is_wide(word) and not any("\uac00" <= char <= "\ud7a3" for char in word)
 
 
 def _is_wide(text: str) -> bool:

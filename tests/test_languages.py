@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from gtts.lang import tts_langs
 
@@ -39,3 +41,27 @@ def test_every_voice_a_row_names_exists_in_its_engine(code):
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_the_fonts_of_a_row_draw_its_whole_book(code):
     fonts.check_coverage(builder.gather(builder.Project(ROOT), [code])[0].book)  # MissingGlyph names what is not
+
+
+def test_korean_print_breaks_lines_between_words_only(book_project, tmp_path):
+    """Korean (a draft catalog, not yet published) in the Letter PDF: every printed line holds whole words."""
+    import subprocess
+
+    from bcbook.i18n import po
+    toml = book_project.source / "book.toml"
+    toml.write_text(re.sub(r'^languages = \[(.*)\]', r'languages = [\1, "ko"]', toml.read_text(encoding="utf-8"),
+                           flags=re.M), encoding="utf-8")
+    book = builder.gather(book_project, ["ko"])[0].book
+    from bcbook.pdf import render
+    pdf = tmp_path / "ko.pdf"
+    pdf.write_bytes(render.render_edition(book, "letter", builder.build_time(book)))
+    catalog = po.read(ROOT / "locales" / "ko" / "LC_MESSAGES" / "bcbook.po")
+    words = {word for entry in catalog.entries.values() for word in _hangul_words(entry.msgstr)}
+    printed = subprocess.run(["pdftotext", "-f", "3", "-l", "8", str(pdf), "-"], capture_output=True, text=True,
+                             check=True).stdout
+    pieces = {word for line in printed.splitlines() for word in _hangul_words(line)}
+    assert len(pieces) > 100 and pieces - words == set()  # a word cut at a line end leaves a piece no text has
+
+
+def _hangul_words(text: str) -> list[str]:
+    return re.findall(r"[\uac00-\ud7a3]+", text)

@@ -19,7 +19,7 @@ from .. import inline, xhtml
 from ..front import label
 from ..model import Book
 from ..xhtml import E
-from ..lang import css_family
+from ..lang import css_family, keeps_words
 
 EDITIONS = {
     "letter": {"size": "letter", "body": "11pt", "figure": "5.6in", "key": "0.9em", "figure_break": "auto", "footer": "9pt", "small": "9.5pt"},
@@ -120,4 +120,19 @@ def html_document(book: Book, edition: str) -> bytes:
     sections = [xhtml.chapter_section(book, chapter) for chapter in book.chapters]
     body = E("body", {"dir": book.direction}, title_page(book), contents(book), *sections)
     root = E("html", {"lang": book.lang, "dir": book.direction}, head, body)
+    if keeps_words(book.lang):
+        _join_syllables(body)
     return etree.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>", method="html")
+
+
+_SYLLABLES = re.compile(r"(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
+
+
+def _join_syllables(body: etree._Element) -> None:
+    """A word joiner (U+2060, drawn as nothing) between Hangul syllables: WeasyPrint 70 has no
+    `word-break: keep-all`, and Pango would otherwise break a Korean word anywhere."""
+    for element in body.iter():
+        if element.text:
+            element.text = _SYLLABLES.sub("\u2060", element.text)
+        if element.tail:
+            element.tail = _SYLLABLES.sub("\u2060", element.tail)
