@@ -56,8 +56,11 @@ def cmd_build(args, out, err) -> int:
             print(f"note: {note}", file=err)
         report = edition.report
         note = f", {report.fallbacks} in English" if report.fallbacks else ""
-        print(f"{edition.book.lang}: built {', '.join(args.format or builder.WRITERS)} "
-              f"({report.percent:.0f}% translated{note})", file=out)
+        formats = args.format or list(builder.WRITERS)
+        built = [name for name in formats if f"{edition.book.lang}/{name}" not in progress.kept]
+        kept = [name for name in formats if name not in built]
+        done = ", ".join(([f"built {', '.join(built)}"] if built else []) + ([f"kept {', '.join(kept)}"] if kept else []))
+        print(f"{edition.book.lang}: {done} ({report.percent:.0f}% translated{note})", file=out)
     if not args.quiet:
         print(progress.summary(), file=err)
     return 0

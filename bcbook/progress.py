@@ -25,15 +25,18 @@ class BuildProgress:
         self.queued: dict[str, str] = {}  # job name -> format, not yet done
         self.seconds: dict[str, list[float]] = defaultdict(list)
         self.skipped, self.total, self.start = 0, 0, time.perf_counter()
+        self.kept: set[str] = set()  # job names kept from the last build or taken from a stopped one
 
     def __call__(self, state: str, task, seconds: float) -> None:
         if state == "queued":
             self.queued[task.name], self.total = task.format, self.total + 1
         elif state == "skipped":
             self.skipped += 1
+            self.kept.add(task.name)
             self._line(f"{task.name}: unchanged since the last build, kept")
         elif state == "resumed":
             self.skipped += 1
+            self.kept.add(task.name)
             self._line(f"{task.name}: finished by the interrupted build, taken from it")
         elif state == "running":
             self._line(f"{task.name}: running")
