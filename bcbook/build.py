@@ -75,8 +75,7 @@ def _audio(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
 
 
 # format name -> function(Book(lang), time, Context) -> {file name under build/<lang>/: bytes}
-# In this order: the US Letter PDF's layout gives the e-books their page list (bcbook.pages), and the audio
-# job writes the read-aloud EPUB too, since it carries the narration.
+# The audio job writes the read-aloud EPUB too, since it carries the narration; RUN_ORDER decides the order.
 WRITERS = {
     "pdf": _pdf,
     "epub": _epub,
@@ -148,7 +147,8 @@ def build_time(book: Book) -> tuple:
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-# Longest first, so worker processes finish together: audio, then the PDFs, then the EPUBs.
+# Longest first, so worker processes finish together: audio, then the PDFs, then the EPUBs (in one process,
+# an EPUB then reuses the US Letter layout its PDF job recorded for the page list: bcbook.pages).
 RUN_ORDER = {"audio": 0, "pdf": 1, "epub": 2}
 
 
@@ -162,9 +162,10 @@ def render_all(editions: list[Edition], formats: list[str], context: Context, ma
     staging, planned, finished = jobs.Staging(context.out_dir), [], {}
     for edition in editions:
         book = edition.book
-        for name in sorted(formats, key=list(WRITERS).index):
-            job = jobs.Job(book.lang, name, jobs.job_key(book, name, build_time(book), context.settings_for(name, book)))
-            task = runner.Task(job, book, build_time(book))
+        for name in formats:
+            stamp = build_time(book)
+            job = jobs.Job(book.lang, name, jobs.job_key(book, name, stamp, context.settings_for(name, book)))
+            task = runner.Task(job, book, stamp)
             if manifest.fresh(job):
                 report("skipped", task, 0.0)
             elif not manifest.force and (staged := staging.finished(job)) is not None:

@@ -92,5 +92,5 @@ class SpeechProgress:
         if self.tty:
             print(f"\r\033[K{line}", end="\n" if done == total else "", file=self.stream, flush=True)
         elif (quarter := 4 * done // total) not in self.shown:
-            self.shown.add((quarter))
+            self.shown.add(quarter)
             print(line, file=self.stream, flush=True)

@@ -10,6 +10,7 @@ Letter PDF's pages begin.
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import unicodedata
@@ -87,17 +88,12 @@ def test_every_par_points_at_a_sentence_in_reading_order_and_inside_its_audio(bu
                  for a in smil.iterfind(".//s:audio", NS)]
         audio = {path for _, _, path in clips}
         assert len(audio) == 1
-        length = MP3(_fileobj(files[audio.pop()])).info.length
+        length = MP3(io.BytesIO(files[audio.pop()])).info.length
         assert all(0 < begin < end <= length for begin, end, _ in clips)
         assert all(a[1] <= b[0] for a, b in zip(clips, clips[1:]))
         total += _duration(opf, name)
     book_duration = _clock(opf.xpath("//opf:meta[@property='media:duration'][not(@refines)]", namespaces=NS)[0].text)
     assert abs(book_duration - total) < 1.0
-
-
-def _fileobj(data: bytes):
-    import io
-    return io.BytesIO(data)
 
 
 def _duration(opf, smil_name: str) -> float:
