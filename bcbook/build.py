@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import config, jobs, reader, runner
 from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
+from .lang import by_language
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
@@ -47,6 +48,19 @@ class Context:
         lexicons = sorted((self.project.source / "lexicon").glob("*.toml"))
         return repr((options.engine, options.words_per_minute, options.forbidden,
                      [(path.name, path.read_text(encoding="utf-8")) for path in lexicons]))
+
+    def unspoken(self, format_name: str, book: Book) -> str:
+        """Why the job makes nothing ("" when it runs): the audio of a language its engine has no voice for
+        (Tagalog offline) is left out, never read in another language's voice."""
+        if format_name != "audio":
+            return ""
+        from .audio.voices import NAMES, VOICES, engine_for, narrator
+        if narrator(book.meta.audio, book.lang, self.tts):
+            return ""
+        engine = engine_for(book.meta.audio, book.lang, self.tts)
+        others = [name for name, table in VOICES.items() if by_language(table, book.lang)]
+        hint = f"; {' or '.join(others)} has one (--tts NAME, or [audio.engines] in book.toml)" if others else ""
+        return f"no narration: {NAMES.get(engine, engine)} has no voice for {book.lang}{hint}"
 
     def audio_options(self, book: Book) -> "AudioOptions":
         from .audio.cache import SpeechCache
@@ -156,9 +170,9 @@ def render_all(editions: list[Edition], formats: list[str], context: Context, ma
                workers: int = 1, report=None, scheduler: str | None = None) -> dict[Path, str]:
     """Run every job the manifest does not show unchanged (those are skipped, their files kept) and
     take those a stopped build finished already; each job's files are staged, not yet published.
-    Returns {final path: sha256} and records each job in the manifest. `report(state, task, seconds)`
-    hears of each job (bcbook.progress); `workers` > 1 runs them in that many processes."""
-    report = report or (lambda state, task, seconds: None)
+    Returns {final path: sha256} and records each job in the manifest. `report(state, task, seconds,
+    detail="")` hears of each job (bcbook.progress; "unspoken": audio left out, detail says why); `workers` > 1 runs them in that many processes."""
+    report = report or (lambda state, task, seconds, detail="": None)
     staging, planned, finished = jobs.Staging(context.out_dir), [], {}
     for edition in editions:
         book = edition.book
@@ -166,7 +180,9 @@ def render_all(editions: list[Edition], formats: list[str], context: Context, ma
             stamp = build_time(book)
             job = jobs.Job(book.lang, name, jobs.job_key(book, name, stamp, context.settings_for(name, book)))
             task = runner.Task(job, book, stamp)
-            if manifest.fresh(job):
+            if reason := context.unspoken(name, book):
+                report("unspoken", task, 0.0, reason)
+            elif manifest.fresh(job):
                 report("skipped", task, 0.0)
             elif not manifest.force and (staged := staging.finished(job)) is not None:
                 report("resumed", task, 0.0)

@@ -57,9 +57,12 @@ def cmd_build(args, out, err) -> int:
         report = edition.report
         note = f", {report.fallbacks} in English" if report.fallbacks else ""
         formats = args.format or list(builder.WRITERS)
-        built = [name for name in formats if f"{edition.book.lang}/{name}" not in progress.kept]
-        kept = [name for name in formats if name not in built]
-        done = ", ".join(([f"built {', '.join(built)}"] if built else []) + ([f"kept {', '.join(kept)}"] if kept else []))
+        lang = edition.book.lang
+        made = [name for name in formats if not (name == "audio" and lang in progress.unspoken)]
+        built = [name for name in made if f"{lang}/{name}" not in progress.kept]
+        kept = [name for name in made if name not in built]
+        done = ", ".join(([f"built {', '.join(built)}"] if built else []) + ([f"kept {', '.join(kept)}"] if kept else [])
+                         + (["no narration"] if len(made) < len(formats) else []))
         print(f"{edition.book.lang}: {done} ({report.percent:.0f}% translated{note})", file=out)
     if not args.quiet:
         print(progress.summary(), file=err)

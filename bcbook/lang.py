@@ -27,7 +27,7 @@ from babel import Locale, UnknownLocaleError
 PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every message upper-cased)
 
 __all__ = ["LANGUAGES", "UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "embedded_font",
-           "format_locale_of", "keeps_words", "list_separator", "locale_of", "native_name", "stack_for", "voices_of"]
+           "format_locale_of", "keeps_words", "language_name", "list_separator", "locale_of", "native_name", "stack_for", "voices_of"]
 
 def _table() -> dict:
     with (Path(__file__).parent / "languages.toml").open("rb") as stream:
@@ -111,8 +111,16 @@ def catalog_dir_name(lang: str) -> str:
     return lang.replace("-", "_")
 
 
+def language_name(code: str, in_lang: str | None = None) -> str:
+    """A language's name in `in_lang` (default: in itself), with a region only where the code names one
+    (Babel reads "tl" as fil_PH: "Filipino", not "Filipino (Pilipinas)")."""
+    locale = locale_of(code)
+    if "-" not in code and "_" not in code:
+        locale = Locale(locale.language)
+    return locale.get_display_name(locale_of(in_lang) if in_lang else locale) or code
+
+
 def native_name(code: str) -> str:
     """A language's name in that language, capitalised as a list entry ("Español")."""
-    locale = locale_of(code)
-    name = locale.get_display_name(locale) or code
+    name = language_name(code)
     return name[:1].upper() + name[1:]

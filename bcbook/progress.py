@@ -3,7 +3,7 @@
 Requires nothing beyond the standard library. Guarantees: `BuildProgress`
 prints one line per job state ("queued", "skipped" with "unchanged since
 the last build", "resumed" from a stopped build, "running", "done" with
-its seconds), a total line
+its seconds, "unspoken" for audio a language has no voice for), a total line
 "[done/all] ... about M:SS left" estimated from the jobs done so far (per
 format, divided among the workers), and `summary()` the jobs built and
 kept and the seconds per format; on a terminal the total is redrawn in
@@ -26,9 +26,13 @@ class BuildProgress:
         self.seconds: dict[str, list[float]] = defaultdict(list)
         self.skipped, self.total, self.start = 0, 0, time.perf_counter()
         self.kept: set[str] = set()  # job names kept from the last build or taken from a stopped one
+        self.unspoken: dict[str, str] = {}  # language -> why it has no audio (no voice for it)
 
-    def __call__(self, state: str, task, seconds: float) -> None:
-        if state == "queued":
+    def __call__(self, state: str, task, seconds: float, detail: str = "") -> None:
+        if state == "unspoken":
+            self.unspoken[task.book.lang] = detail
+            self._line(f"{task.name}: {detail}")
+        elif state == "queued":
             self.queued[task.name], self.total = task.format, self.total + 1
         elif state == "skipped":
             self.skipped += 1
@@ -72,8 +76,9 @@ class BuildProgress:
         built = sum(len(values) for values in self.seconds.values())
         per_format = ", ".join(f"{name} {sum(values):.1f} s" for name, values in sorted(self.seconds.items()))
         wall = time.perf_counter() - self.start
+        silent = "".join(f"\n{lang}: {why}" for lang, why in sorted(self.unspoken.items()))
         return (f"built {built} job{'s' * (built != 1)}, kept {self.skipped} unchanged"
-                + (f"; {per_format} (work), {wall:.1f} s in all" if per_format else f"; {wall:.1f} s"))
+                + (f"; {per_format} (work), {wall:.1f} s in all" if per_format else f"; {wall:.1f} s") + silent)
 
 
 class SpeechProgress:

@@ -11,6 +11,8 @@ import pytest
 from lxml import etree
 
 from bcbook import build as builder
+from bcbook import config
+from bcbook.audio import voices
 from bcbook.i18n import po
 from bcbook.inline import map_text, parse, to_markdown
 
@@ -18,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PSEUDO = "en-XA"
-LANGUAGES = ["en", "es", "zh-Hans", "vi", "ar"]  # the published editions (source/book.toml)
+LANGUAGES = list(config.load(ROOT / "source").meta.languages)  # the published editions (source/book.toml)
+# those narrated offline (the default engine has a voice for them; Tagalog has none)
+NARRATED = [lang for lang in LANGUAGES if voices.narrator({"engine": "auto"}, lang)]
 
 
 def pytest_addoption(parser):

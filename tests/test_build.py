@@ -165,7 +165,7 @@ def test_a_killed_build_loses_nothing_and_the_next_one_redoes_only_unfinished_jo
     assert "en/audio: running" in seen and any(line.startswith("en/audio: done") for line in seen)
     assert {path: path.read_bytes() for path in outputs(out)} == good  # the last good outputs, untouched
     events = []
-    builder.build(tiny, out_dir=out, workers=1, report=lambda state, task, seconds: events.append((state, task.name)))
+    builder.build(tiny, out_dir=out, workers=1, report=lambda state, task, *rest: events.append((state, task.name)))
     assert ("resumed", "en/audio") in events and ("running", "en/audio") not in events
     assert ("running", "es/audio") in events
     assert not (out / ".bcbook-staging").exists()

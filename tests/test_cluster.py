@@ -17,7 +17,7 @@ def test_a_dask_cluster_builds_the_same_bytes_as_one_process(tiny, tmp_path):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
         builder.build(tiny, ["es"], out_dir=tmp_path / "cluster", scheduler=cluster.scheduler_address,
-                      report=lambda state, task, seconds: events.append((state, task.name)))
+                      report=lambda state, task, *rest: events.append((state, task.name)))
     assert sorted(name for state, name in events if state == "done") == ["es/audio", "es/epub", "es/pdf"]
     local = outputs(tmp_path / "local")
     assert len(local) == 1 + 2 + 3 + 2 * 2 + 2

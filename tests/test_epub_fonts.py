@@ -17,8 +17,11 @@ from conftest import LANGUAGES, ROOT, epub_documents, epub_file
 
 OPF = {"opf": "http://www.idpf.org/2007/opf"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SCRIPT_FONTS = {"zh-Hans": "Noto Sans CJK SC", "ar": "Noto Naskh Arabic", "vi": "Noto Sans"}
-ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+SCRIPT_FONTS = {"zh-Hans": "Noto Sans CJK SC", "ar": "Noto Naskh Arabic", "vi": "Noto Sans", "ko": "Noto Sans CJK KR"}
+# the letters of each script the embedded font must cover, and how many of them the book uses at least
+SCRIPT_LETTERS = {"zh-Hans": (re.compile("[\u3400-\u9fff]"), 500),
+                  "ar": (re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"), 40),
+                  "ko": (re.compile("[\uac00-\ud7af]"), 300)}
 
 
 def _fonts(path: Path) -> dict[str, tuple[str, bytes]]:
@@ -50,15 +53,16 @@ def _text_in(path: Path, lang: str) -> set[str]:
     return chars
 
 
-@pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
+@pytest.mark.parametrize("lang", SCRIPT_LETTERS)
 def test_script_fonts_cover_every_character_of_the_book(built_epubs, lang):
     path = built_epubs[lang]
     cmaps = _family_cmaps(path)
     family = SCRIPT_FONTS[lang]
     assert {(family, "Regular"), (family, "Bold")} <= set(cmaps)
     used = _text_in(path, lang)
-    script = used if lang == "zh-Hans" else {char for char in used if ARABIC.match(char)}
-    assert len(script) > (500 if lang == "zh-Hans" else 40)
+    letters, least = SCRIPT_LETTERS[lang]
+    script = used if lang == "zh-Hans" else {char for char in used if letters.match(char)}
+    assert len(script) > least
     for weight in ("Regular", "Bold"):
         missing = sorted(char for char in script if ord(char) not in cmaps[(family, weight)])
         assert not missing, f"{family} {weight} lacks {missing}"
@@ -106,7 +110,7 @@ FONTCONFIG = """<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fo
 
 
 @pytest.mark.skipif(not CHROMIUM, reason="Chromium is not installed (apt-get install chromium)")
-@pytest.mark.parametrize("lang", ["zh-Hans", "ar"])
+@pytest.mark.parametrize("lang", SCRIPT_LETTERS)
 def test_a_browser_without_script_fonts_loads_the_embedded_ones(built_epubs, lang, tmp_path):
     """Chromium with only DejaVu installed renders chapter 1 at 400 px and loads the book's regular and bold."""
     with zipfile.ZipFile(built_epubs[lang]) as archive:

@@ -6,7 +6,7 @@ voice should be given: other languages' native names ("Español", "中文 (简�
 replaced by their names in the narration's language; Roman stage numerals,
 decimals ("0.2" -> "0 point two"), units after numbers ("2 cm" -> "2
 centimeters", singular after 1) and whole words (abbreviations, "and/or"
-tokens) as listed. A word matches only as a whole word of its own script
+tokens) as listed; a sub-stage letter ("IIIA") as its [stages] letters say. A word matches only as a whole word of its own script
 (Arabic "سم" is never matched inside "جسم"); words in scripts written without
 spaces (Chinese) match anywhere. `Lexicon.problems(text)` names what a voice
 would spell out or read as a symbol: a letter outside the language's
@@ -24,12 +24,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..lang import UnknownLocaleError, locale_of, native_name
+from ..lang import UnknownLocaleError, language_name, locale_of, native_name
 
 ENGINE_TABLES = ("espeak",)  # [espeak]: words given to that engine only, e.g. as its phonemes "[[...]]"
 PHONEME_INPUT = re.compile(r"\[\[[^\]]*\]\]")
 SPOKEN_SYMBOLS = "/\\&#+=*_|~^<>@%$§{}[]"
-_UNSPACED = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+_UNSPACED = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")  # Han, kana, full-width (Hangul is spaced)
 _SCRIPT_BLOCKS = {  # letters of each script, for whole-word boundaries and alphabet checks
     "Latin": "A-Za-z\u00c0-\u024f\u1e00-\u1eff",
     "Arabic": "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff",
@@ -45,6 +45,7 @@ class Lexicon:
     words: dict = field(default_factory=dict)
     stage_words: tuple[str, ...] = ()
     numerals: dict = field(default_factory=dict)
+    stage_letters: dict = field(default_factory=dict)
     decimal_marks: str = "."
     decimal_word: str = "point"
     digits: tuple[str, ...] = ()
@@ -68,6 +69,7 @@ class Lexicon:
                 break
         stages, numbers, voice = data.get("stages", {}), data.get("numbers", {}), data.get("voice", {})
         return cls(lang, data.get("words", {}), tuple(stages.get("words", ())), stages.get("numerals", {}),
+                   stages.get("letters", {}),
                    numbers.get("decimal_marks", "."), numbers.get("decimal_word", "point"),
                    tuple(numbers.get("digits", ())), data.get("units", {}),
                    tuple(voice.get("letters", ())) + tuple(proper_names), voice.get("alphabet", ""),
@@ -95,7 +97,8 @@ class Lexicon:
             return text
         numerals = "|".join(sorted(map(re.escape, self.numerals), key=len, reverse=True))
         pattern = rf"\b({'|'.join(map(re.escape, self.stage_words))})\s+({numerals})([ABC]?)\b"
-        return re.sub(pattern, lambda m: f"{m[1]} {self.numerals[m[2]]} {m[3]}".rstrip(), text)
+        return re.sub(pattern, lambda m: f"{m[1]} {self.numerals[m[2]]} {self.stage_letters.get(m[3], m[3])}".rstrip(),
+                      text)
 
     def _decimals(self, text: str) -> str:
         marks = re.escape(self.decimal_marks)
@@ -141,14 +144,10 @@ class Lexicon:
 def _spoken_names(lang: str, languages: tuple[str, ...]) -> dict:
     """{native name: name in `lang`} for the other editions ("中文 (简体)" -> "Chinese (Simplified)")."""
     try:
-        here = locale_of(lang)
+        locale_of(lang)
     except UnknownLocaleError:
         return {}
-    names = {}
-    for code in languages:
-        if code != lang:
-            names[native_name(code)] = locale_of(code).get_display_name(here) or code
-    return names
+    return {native_name(code): language_name(code, lang) for code in languages if code != lang}
 
 
 def _space_around(word: str) -> str:
