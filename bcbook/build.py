@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import config, jobs, reader, runner
 from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
-from .lang import by_language
+from .lang import PROJECT_FILE, by_language
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
@@ -41,12 +41,15 @@ class Context:
     notice: Callable | None = None
 
     def settings_for(self, format_name: str, book: Book) -> str:
-        """What a writer reads besides the book, as text for its job key (audio: voice settings and lexicon)."""
+        """What a writer reads besides the book, as text for its job key: the project's own language rows;
+        for audio also the voice settings and lexicon."""
+        rows = self.project.source / PROJECT_FILE
+        own_rows = rows.read_text(encoding="utf-8") if rows.is_file() else ""
         if format_name != "audio":
-            return ""
+            return own_rows
         options = self.audio_options(book)
         lexicons = sorted((self.project.source / "lexicon").glob("*.toml"))
-        return repr((options.engine, options.words_per_minute, options.forbidden,
+        return own_rows + repr((options.engine, options.words_per_minute, options.forbidden,
                      [(path.name, path.read_text(encoding="utf-8")) for path in lexicons]))
 
     def unspoken(self, format_name: str, book: Book) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 
 from . import inline
+from . import lang
 from .lang import UnknownLocaleError, locale_of
 from .model import CHAPTER_KINDS, Contact, Meta, Origin, Person, Phrase, Source
 
@@ -44,7 +45,11 @@ class Settings:
 
 
 def load(source_dir: Path) -> Settings:
-    """Read and check `source_dir/book.toml`."""
+    """Read and check `source_dir/book.toml` (after the project's own language rows, source/languages.toml)."""
+    try:
+        lang.use_project(source_dir)
+    except (ValueError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"source/{lang.PROJECT_FILE}: {error}") from None
     path = source_dir / BOOK_FILE
     text = path.read_text(encoding="utf-8")
     try:

@@ -2,8 +2,10 @@
 
 Requires Babel. Guarantees: bcbook/languages.toml holds one row per
 language (fonts, embedded EPUB font, number region, list separator, ISO
-639-2 code, a voice per speech engine, unit spellings) and this module is
-its only reader; FONT_STACKS, EMBEDDED_FONTS, FORMAT_REGIONS,
+639-2 code, a voice per speech engine, unit spellings, sample letters) and
+this module is its only reader; `use_project(source)` adds a project's own
+rows (source/languages.toml, same format), so a publisher adds a language
+without touching bcbook; FONT_STACKS, EMBEDDED_FONTS, FORMAT_REGIONS,
 LIST_SEPARATORS, ISO_639_2, UNIT_SPELLINGS and `voices_of(engine)` are
 views of it. One place decides how a BCP 47 code from
 book.toml ("es", "zh-Hans", "en-XA") maps to a Babel Locale (pseudo-locales
@@ -29,29 +31,61 @@ PSEUDO_REGIONS = ("XA", "XB")  # pseudo-locales for testing (en-XA: every messag
 __all__ = ["LANGUAGES", "UnknownLocaleError", "by_language", "catalog_dir_name", "css_family", "embedded_font",
            "format_locale_of", "keeps_words", "language_name", "list_separator", "locale_of", "native_name", "stack_for", "voices_of"]
 
-def _table() -> dict:
-    with (Path(__file__).parent / "languages.toml").open("rb") as stream:
+PROJECT_FILE = "languages.toml"  # in a project's source/: rows for languages this table lacks, or changed rows
+ROW_KEYS = ("fonts", "embed", "region", "list_separator", "iso_639_2", "voices", "units", "sample")
+FONT_LICENCE = "SIL Open Font License 1.1"  # the licence of every family in the table
+
+
+def _read(path: Path) -> dict:
+    with path.open("rb") as stream:
         return tomllib.load(stream)
 
 
-_TABLE = _table()
-LANGUAGES: dict[str, dict] = _TABLE["languages"]  # one row per language: bcbook/languages.toml
-FALLBACK_FONTS: tuple[str, ...] = tuple(_TABLE["fallback"]["fonts"])
-FONT_PACKAGES: dict[str, str] = _TABLE["packages"]
-FONT_LICENCE = "SIL Open Font License 1.1"  # the licence of every family in the table
+_BASE = _read(Path(__file__).parent / "languages.toml")
+FALLBACK_FONTS: tuple[str, ...] = tuple(_BASE["fallback"]["fonts"])
+# The table and its views, by language code (bcbook.lang.by_language also finds a base language's row).
+# They are filled by _fill (updated in place, so a module that imported one sees a project's rows too).
+LANGUAGES: dict[str, dict] = {}  # one row per language: bcbook/languages.toml, then the project's
+FONT_PACKAGES: dict[str, str] = {}
+FONT_STACKS: dict[str, tuple[str, ...]] = {}  # every stack ends with the other scripts (the colophon names each
+EMBEDDED_FONTS: dict[str, str] = {}           # edition in its own script)
+FORMAT_REGIONS: dict[str, str] = {}
+LIST_SEPARATORS: dict[str, str] = {}
+ISO_639_2: dict[str, str] = {}
+UNIT_SPELLINGS: dict[str, tuple[str, ...]] = {}  # unit -> its spellings in every language, longest match wins
+_VOICES: dict[str, dict[str, str]] = {}  # engine -> {language: voice}
 
-# Views of the table, by language code (bcbook.lang.by_language also finds a base language's row).
-# Every stack ends with the other scripts we publish: the colophon names each edition in its own script.
-FONT_STACKS = {"default": FALLBACK_FONTS, **{code: tuple(dict.fromkeys((*row["fonts"], *FALLBACK_FONTS)))
-                                             for code, row in LANGUAGES.items()}}
-EMBEDDED_FONTS = {code: row["embed"] for code, row in LANGUAGES.items() if row["embed"]}
-FORMAT_REGIONS = {code: row["region"] for code, row in LANGUAGES.items() if row["region"]}
-LIST_SEPARATORS = {"default": ", ", **{code: row["list_separator"] for code, row in LANGUAGES.items()}}
-ISO_639_2 = {code: row["iso_639_2"] for code, row in LANGUAGES.items()}
-# unit -> its spellings in every language of the table, longest match wins
-UNIT_SPELLINGS = {unit: tuple(dict.fromkeys(spelling for row in LANGUAGES.values()
-                                            for spelling in [unit] + row["units"].get(unit, [])))
-                  for unit in ("cm", "mm", "inch", "%")}
+
+def _fill(rows: dict, packages: dict) -> None:
+    views = [
+        (LANGUAGES, rows), (FONT_PACKAGES, packages),
+        (FONT_STACKS, {"default": FALLBACK_FONTS, **{code: tuple(dict.fromkeys((*row["fonts"], *FALLBACK_FONTS)))
+                                                    for code, row in rows.items()}}),
+        (EMBEDDED_FONTS, {code: row["embed"] for code, row in rows.items() if row["embed"]}),
+        (FORMAT_REGIONS, {code: row["region"] for code, row in rows.items() if row["region"]}),
+        (LIST_SEPARATORS, {"default": ", ", **{code: row["list_separator"] for code, row in rows.items()}}),
+        (ISO_639_2, {code: row["iso_639_2"] for code, row in rows.items()}),
+        (UNIT_SPELLINGS, {unit: tuple(dict.fromkeys(spelling for row in rows.values()
+                                                    for spelling in [unit] + row["units"].get(unit, [])))
+                          for unit in ("cm", "mm", "inch", "%")}),
+    ]
+    for view, content in views:
+        view.clear()
+        view.update(content)
+    for engine, table in _VOICES.items():
+        table.clear()
+        table.update(_voices(engine))
+
+
+def use_project(source_dir: Path) -> None:
+    """The package's rows plus those of `source_dir`/languages.toml (a publisher's own languages); a row that
+    lacks a key of ROW_KEYS raises ValueError naming the file and the row."""
+    path = Path(source_dir) / PROJECT_FILE
+    extra = _read(path) if path.is_file() else {}
+    for code, row in extra.get("languages", {}).items():
+        if missing := [key for key in ROW_KEYS if key not in row]:
+            raise ValueError(f"[languages.{code}] lacks {', '.join(missing)} (see bcbook/languages.toml)")
+    _fill({**_BASE["languages"], **extra.get("languages", {})}, {**_BASE["packages"], **extra.get("packages", {})})
 
 
 def keeps_words(lang: str) -> bool:
@@ -61,7 +95,13 @@ def keeps_words(lang: str) -> bool:
 
 
 def voices_of(engine: str) -> dict[str, str]:
-    """{language code: voice} for one speech engine."""
+    """{language code: voice} for one speech engine (the same dict each time, kept up to date)."""
+    if engine not in _VOICES:
+        _VOICES[engine] = _voices(engine)
+    return _VOICES[engine]
+
+
+def _voices(engine: str) -> dict[str, str]:
     return {code: row["voices"][engine] for code, row in LANGUAGES.items() if engine in row["voices"]}
 
 
@@ -124,3 +164,6 @@ def native_name(code: str) -> str:
     """A language's name in that language, capitalised as a list entry ("Español")."""
     name = language_name(code)
     return name[:1].upper() + name[1:]
+
+
+_fill(_BASE["languages"], _BASE["packages"])

@@ -121,7 +121,7 @@ def html_document(source: Book, translator: Translator, catalog_label: str) -> b
 
 
 def _summary(book: Book, state: review.State, all_rows: list[Row], catalog_label: str):
-    mismatched = sum(1 for row in all_rows if any(_differences(row)))
+    mismatched = sum(1 for row in all_rows if any(_differences(row, book.lang)))
     problems = sum(1 for row in all_rows if row.problem)
     facts = [("Language", f"{native_name(book.lang)} ({book.lang})"), ("Catalog", catalog_label),
              ("Entries", f"{len(all_rows)}, in the order the reader meets them"),
@@ -178,7 +178,7 @@ def _figure_row(block: Figure, book: Book):
 
 def _row(row: Row, book: Book):
     entry = row.entry
-    only_source, only_translation = _differences(row)
+    only_source, only_translation = _differences(row, book.lang)
     english = E("td", {"lang": "en"}, _text(entry.phrase.inlines, only_source),
                 E("span", {"class": "where"}, f"{entry.context} · {entry.phrase.origin}"))
     direction = locale_of(book.lang).text_direction
@@ -186,19 +186,19 @@ def _row(row: Row, book: Book):
     if row.problem:
         translated.append(E("span", {"class": "problem", "lang": "en", "dir": "ltr"}, row.problem))
         translated.append(E("br"))
-        translated.append(_marked(row.msgstr, only_translation))
+        translated.append(_marked(row.msgstr, only_translation, book.lang))
     else:
-        translated.append(_text(row.nodes, only_translation))
+        translated.append(_text(row.nodes, only_translation, book.lang))
     number = E("th", {"scope": "row"}, str(row.number),
                E("span", {"class": f"state state-{row.state}"}, STATES[row.state]))
     return E("tr", {"id": f"entry-{row.number}"}, number, english, translated, _notes(row, only_source,
                                                                                       only_translation))
 
 
-def _differences(row: Row):
+def _differences(row: Row, lang: str):
     """Numbers and units only in the English, and only in the translation (plain text, link targets aside)."""
     translation = inline.plain_text(row.nodes) if row.nodes else row.msgstr
-    return differences(inline.plain_text(row.entry.phrase.inlines), translation)
+    return differences(inline.plain_text(row.entry.phrase.inlines), translation, lang)
 
 
 def _notes(row: Row, only_source, only_translation):
@@ -219,35 +219,35 @@ def _notes(row: Row, only_source, only_translation):
     return cell
 
 
-def _text(nodes, flagged) -> etree._Element:
-    """A span holding inline nodes, with differing numbers marked."""
+def _text(nodes, flagged, lang: str | None = None) -> etree._Element:
+    """A span holding inline nodes (in `lang`; None: the English), with differing numbers marked."""
     span = E("span")
     for node in nodes:
-        xhtml._append(span, _node(node, flagged))
+        xhtml._append(span, _node(node, flagged, lang))
     return span
 
 
-def _node(node, flagged):
+def _node(node, flagged, lang):
     if isinstance(node, Text):
-        return list(_pieces(node.text, flagged))
+        return list(_pieces(node.text, flagged, lang))
     tag = {Strong: "strong", Emph: "em", Link: "a"}[type(node)]
     element = E(tag, {"href": node.target} if isinstance(node, Link) else None)
     for child in node.children:
-        xhtml._append(element, _node(child, flagged))
+        xhtml._append(element, _node(child, flagged, lang))
     return element
 
 
-def _marked(text: str, flagged) -> etree._Element:
+def _marked(text: str, flagged, lang: str) -> etree._Element:
     span = E("span")
-    for piece in _pieces(text, flagged):
+    for piece in _pieces(text, flagged, lang):
         xhtml._append(span, piece)
     return span
 
 
-def _pieces(text: str, flagged):
+def _pieces(text: str, flagged, lang: str | None):
     """Plain strings and <mark> elements for the numbers whose canonical form is flagged."""
     position = 0
-    for start, end, canonical in tokens(text):
+    for start, end, canonical in tokens(text, lang):
         if canonical in flagged:
             yield text[position:start]
             yield E("mark", {"class": "differs"}, text[start:end])

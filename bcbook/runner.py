@@ -49,6 +49,8 @@ def default_workers() -> int:
 def _run(task: Task, context, staging) -> tuple[dict[Path, str], float]:
     """Render one job and stage its files (bcbook.jobs.Staging); {final path: sha256}, seconds."""
     from .build import WRITERS
+    from .lang import use_project
+    use_project(context.project.source)  # a worker process knows the project's own language rows too
     start = time.perf_counter()
     files = WRITERS[task.format](task.book, task.date_time, context)
     hashes = staging.store(task.job, {context.out_dir / task.book.lang / name: data for name, data in files.items()})

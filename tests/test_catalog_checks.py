@@ -21,7 +21,7 @@ from bcbook.lang import catalog_dir_name, format_locale_of
 from conftest import LANGUAGES, ROOT
 
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NUMBER = re.compile(r"(?<![A-Za-z\d])\d+(?:[.,]\d+)?")  # not the 2 of "HER2"
 
 
 def catalog(lang: str):

@@ -90,7 +90,7 @@ def lexicon_of(lang: str, book=None) -> Lexicon:
     ("ko", "IIIB기 종양 0.2 cm 및/또는 HER2", "삼비기 종양 0 점 이 센티미터 또는 허투"),
     ("tl", "Stage IIIB, 0.2 cm at/o HER2", "Stage tatlo B, 0 punto dalawa sentimetro o her tu"),
     ("ru", "стадия IIIB, 0,2 см и/или HER2", "стадия три бэ, 0 запятая два сантиметра или хер два"),
-    ("ht", "Etap IIIB, 0.2 cm ak/oswa HER2", "Etap twa be, 0 pwen de santimèt oswa her de"),
+    ("ht", "Etap IIIB, 0,2 cm ak/oswa HER2", "Etap twa be, 0 vigil de santimèt oswa her de"),
     ("fr", "stade IIIB, 0,2 cm et/ou 1 cm", "stade trois bé, 0 virgule deux centimètres ou 1 centimètre"),
     ("pt", "estágio IIIB, 0,2 cm e/ou 1 mm", "estágio três bê, 0 vírgula dois centímetros ou 1 milímetro"),
 ])

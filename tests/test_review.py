@@ -311,13 +311,15 @@ def test_the_review_document_marks_numbers_that_differ_and_never_renders_markup(
     assert {path.name: path.read_bytes() for path in (tmp_path / "again" / "es").iterdir()} == first  # reproducible
 
 
-@pytest.mark.parametrize("english, translation, only_english, only_translation", [
-    ("A tumor 2 cm or smaller, HER2-positive", "肿瘤小于或等于2厘米，HER2阳性", [], []),
-    ("1 to 3 lymph nodes", "من ١ إلى ٣ عقد لمفاوية", [], []),
-    ("0.2 mm to 2 mm", "0,2 mm a 2 mm", ["0.2 mm"], ["0,2 mm"]),
-    ("about 15 in 100", "khoảng 15 phần trăm", ["100", "15"], ["15 %"]),
+@pytest.mark.parametrize("lang, english, translation, only_english, only_translation", [
+    ("zh-Hans", "A tumor 2 cm or smaller, HER2-positive", "肿瘤小于或等于2厘米，HER2阳性", [], []),
+    ("ar", "1 to 3 lymph nodes", "من ١ إلى ٣ عقد لمفاوية", [], []),
+    ("es", "0.2 mm to 2 mm", "0,2 mm a 2 mm", ["0.2 mm"], ["0,2 mm"]),  # US Spanish writes 0.2
+    ("vi", "about 15 in 100", "khoảng 15 phần trăm", ["100", "15"], ["15 %"]),
+    ("fr", "0.2 mm to 2 mm", "0,2 mm à 2 mm", [], []),  # French writes a decimal comma
+    ("ru", "0.2 to 2 mm, 1,000 cells", "от 0,2 до 2 мм, 1000 клеток", ["1,000"], ["1000"]),
 ])
-def test_numbers_and_units_compare_across_scripts(english, translation, only_english, only_translation):
+def test_numbers_and_units_compare_across_scripts(lang, english, translation, only_english, only_translation):
     from bcbook.review_numbers import differences
-    ours, theirs = differences(english, translation)
+    ours, theirs = differences(english, translation, lang)
     assert (sorted(ours.elements()), sorted(theirs.elements())) == (only_english, only_translation)
