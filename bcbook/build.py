@@ -246,4 +246,5 @@ def build(project: Project, languages: list[str] | None = None, formats: list[st
     jobs.Staging(context.out_dir).publish(outputs)  # every job succeeded: now the files change, at once
     if outputs:
         write_atomically(manifest.path, manifest.text().encode("utf-8"))
+    manifest.stamp()
     return editions

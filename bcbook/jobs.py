@@ -6,9 +6,12 @@ entry it used, the book's settings), the format, the build time, the
 writer's settings (speech engine, rate, forbidden voices and the
 pronunciation lexicon for audio) and the code of bcbook itself; the
 manifest (`bcbook-manifest.json` in the output folder) records each job's
-key and the SHA-256 of every file it wrote; a job is fresh, and skipped,
-only when its key matches and every recorded file is on disk with that
-hash. Each finished job's files are staged (`Staging`) and published
+key and the SHA-256 of every file it wrote (the size and modification time
+each file had once published go to `cache/outputs-stat.json`, a local note
+that is not part of the reproducible outputs); a job is fresh, and
+skipped, only when its key matches and every recorded file is on disk with
+that hash (a file whose size and time are as noted is not read again, so
+a build with nothing to do reads no output). Each finished job's files are staged (`Staging`) and published
 (renamed into place) only when every job of the build has succeeded, then
 the manifest is written, atomically; a build that stops leaves the last
 good outputs untouched, and the next one takes the staged jobs whose keys
@@ -70,6 +73,12 @@ class Manifest:
 
     def __init__(self, out_dir: Path, force: bool = False):
         self.out_dir, self.path, self.force = out_dir, out_dir / MANIFEST, force
+        self.checked: set[str] = set()  # jobs whose files this build wrote or found unchanged
+        self.stat_path = out_dir / "cache" / "outputs-stat.json"
+        try:
+            self.stats = json.loads(self.stat_path.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            self.stats = {}
         try:
             self.jobs = json.loads(self.path.read_text(encoding="utf-8")).get("jobs", {})
         except (FileNotFoundError, ValueError):
@@ -80,16 +89,32 @@ class Manifest:
         record = self.jobs.get(job.name)
         if self.force or not record or record.get("key") != job.key:
             return False
+        stats = self.stats.get(job.name, {})
         for relative, digest in record.get("files", {}).items():
             path = self.out_dir / relative
-            if not path.is_file() or file_hash(path.read_bytes()) != digest:
+            if not path.is_file():
                 return False
+            if _stat(path) != stats.get(relative) and file_hash(path.read_bytes()) != digest:
+                return False
+        self.checked.add(job.name)
         return True
 
     def record(self, job: Job, files: dict[Path, str]) -> None:
         """The job's key and the hash of each file it wrote ({final path: sha256})."""
         hashes = {path.relative_to(self.out_dir).as_posix(): digest for path, digest in files.items()}
         self.jobs[job.name] = {"key": job.key, "files": dict(sorted(hashes.items()))}
+        self.checked.add(job.name)
+
+    def stamp(self) -> bool:
+        """Note the size and time of the files of the jobs this build wrote or found fresh, as they are now
+        (call after publishing); True when that changed the manifest."""
+        changed = False
+        for name in sorted(self.checked):
+            stats = {relative: _stat(self.out_dir / relative) for relative in sorted(self.jobs[name].get("files", {}))}
+            changed, self.stats[name] = changed or stats != self.stats.get(name), stats
+        if changed:
+            write_atomically(self.stat_path, json.dumps(self.stats, indent=1, sort_keys=True).encode("utf-8"))
+        return changed
 
     def text(self) -> str:
         return json.dumps({"jobs": dict(sorted(self.jobs.items()))}, indent=1, sort_keys=True) + "\n"
@@ -138,6 +163,11 @@ class Staging:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staged(final), final)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _stat(path: Path) -> list[int]:
+    status = path.stat()
+    return [status.st_size, status.st_mtime_ns]
 
 
 def write_atomically(path: Path, data: bytes) -> None:

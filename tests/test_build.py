@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -107,6 +108,21 @@ def test_unchanged_jobs_are_skipped_and_changed_ones_redone(tiny, tmp_path, monk
     assert rendered[3:] == ["en/epub"] and (out / "en" / "tiny.epub").read_bytes() == first[out / "en" / "tiny.epub"]
     builder.build(tiny, formats=["epub"], out_dir=out, force=True, workers=1)
     assert sorted(rendered[4:]) == ["en/epub", "es/epub"]
+
+
+def test_a_build_with_nothing_to_do_reads_no_output(tiny, tmp_path, monkeypatch):
+    """Files whose size and time are as the last build left them are trusted without being read again."""
+    from bcbook import jobs
+    out = tmp_path / "out"
+    builder.build(tiny, formats=["epub", "pdf"], out_dir=out, workers=1)
+    hashed = []
+    monkeypatch.setattr(jobs, "file_hash", lambda data: hashed.append(len(data)) or hashlib.sha256(data).hexdigest())
+    builder.build(tiny, formats=["epub", "pdf"], out_dir=out, workers=1)
+    assert hashed == []
+    path = out / "es" / "tiny-letter.pdf"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))  # touched: read, found unchanged
+    builder.build(tiny, formats=["epub", "pdf"], out_dir=out, workers=1)
+    assert hashed == [path.stat().st_size]
 
 
 def test_worker_processes_build_the_same_bytes_as_one_process(tiny, tmp_path):
