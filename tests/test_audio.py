@@ -192,6 +192,20 @@ def test_master_always_limits_even_when_loudness_is_already_on_target():
     assert abs(master.loudness(mastered) - master.TARGET_LUFS) < 0.5
 
 
+def test_the_streaming_meter_hears_what_the_whole_signal_measures():
+    """master.Meter, fed a signal in uneven pieces, gives pyloudnorm's loudness and the same peaks."""
+    rng = np.random.default_rng(7)
+    bursts = [rng.normal(0, 0.05 * (1 + index % 3), 20000 + 7919 * (index % 5)).astype(np.float32) if index % 4
+              else np.zeros(25000, np.float32) for index in range(60)]
+    signal = np.concatenate(bursts)
+    meter = master.Meter()
+    for start in range(0, len(signal), 100003):
+        meter.feed(signal[start:start + 100003])
+    assert abs(meter.loudness() - master.loudness(signal)) < 0.02  # pyloudnorm also counts a last partial block
+    assert meter.peaks_db()[0] == pytest.approx(master.sample_peak_db(signal))
+    assert abs(meter.peaks_db()[1] - master.true_peak_db(signal)) < 0.01
+
+
 def test_finish_corrects_for_what_the_encoder_does():
     rng = np.random.default_rng(2)
     bursts = np.repeat(rng.uniform(0.02, 0.3, 40), master.RATE // 4)  # syllable-like loudness changes

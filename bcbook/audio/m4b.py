@@ -34,8 +34,9 @@ class Tags:
     language: str  # ISO 639-2, e.g. "spa"
 
 
-def write_m4b(chapters: Iterable[tuple[str, np.ndarray]], tags: Tags, cover_png: bytes) -> bytes:
-    """One M4B from (title, mastered float samples at RATE) per chapter, in order."""
+def write_m4b(chapters: list[tuple[str, int]], pcm: Iterable[np.ndarray], tags: Tags, cover_png: bytes) -> bytes:
+    """One M4B from (title, length in samples) per chapter and their mastered float samples at RATE, in
+    order, one chapter at a time."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise FileNotFoundError("ffmpeg not found (the M4B audiobook): run `make` as root, or install ffmpeg")
@@ -52,7 +53,7 @@ def write_m4b(chapters: Iterable[tuple[str, np.ndarray]], tags: Tags, cover_png:
                    "-fflags", "+bitexact", "-flags:a", "+bitexact", "-flags:v", "+bitexact",
                    "-movflags", "+faststart", "-f", "ipod", "book.m4b"]
         with subprocess.Popen(command, cwd=folder, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-            for _, samples in chapters:
+            for samples in pcm:
                 process.stdin.write((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
             process.stdin.close()
             errors = process.stderr.read().decode("utf-8", "replace")
@@ -61,15 +62,15 @@ def write_m4b(chapters: Iterable[tuple[str, np.ndarray]], tags: Tags, cover_png:
         return (folder / "book.m4b").read_bytes()
 
 
-def ffmetadata(chapters: list[tuple[str, np.ndarray]], tags: Tags) -> str:
-    """ffmpeg's metadata file: book tags, then one [CHAPTER] per chapter in samples."""
+def ffmetadata(chapters: list[tuple[str, int]], tags: Tags) -> str:
+    """ffmpeg's metadata file: book tags, then one [CHAPTER] per (title, length in samples)."""
     lines = [";FFMETADATA1", f"title={_escape(tags.title)}", f"album={_escape(tags.title)}",
              f"artist={_escape(tags.artist)}", f"composer={_escape(tags.voice)}", "genre=Audiobook"]
     start = 0
-    for title, samples in chapters:
-        lines += ["[CHAPTER]", f"TIMEBASE=1/{RATE}", f"START={start}", f"END={start + len(samples)}",
+    for title, length in chapters:
+        lines += ["[CHAPTER]", f"TIMEBASE=1/{RATE}", f"START={start}", f"END={start + length}",
                   f"title={_escape(title)}"]
-        start += len(samples)
+        start += length
     return "\n".join(lines) + "\n"
 
 
@@ -79,6 +80,23 @@ def _escape(text: str) -> str:
     for char in "\\=;#":
         text = text.replace(char, "\\" + char)
     return text
+
+
+def measure(m4b: bytes):
+    """What a listener hears of an M4B (bcbook.audio.master.Meter), decoded by ffmpeg a second at a time."""
+    from .master import Meter
+    meter = Meter()
+    with tempfile.TemporaryDirectory(prefix="bcbook-m4b-") as folder:
+        path = Path(folder) / "book.m4b"
+        path.write_bytes(m4b)
+        command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), "-map", "0:a",
+                   "-f", "f32le", "-ac", "1", "-ar", str(RATE), "pipe:1"]
+        with subprocess.Popen(command, stdout=subprocess.PIPE) as process:
+            while block := process.stdout.read(4 * RATE):
+                meter.feed(np.frombuffer(block[:len(block) // 4 * 4], dtype="<f4"))
+        if process.returncode != 0:
+            raise RuntimeError("ffmpeg could not decode the M4B it wrote")
+    return meter
 
 
 def decode(m4b: bytes) -> np.ndarray:

@@ -22,7 +22,7 @@ import lameenc
 import numpy as np
 import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
+from scipy.signal import lfilter, resample_poly
 
 from .engine import Speech
 
@@ -121,6 +121,53 @@ def finish(samples: np.ndarray, encode=None, decode=None, loss_db: float = ENCOD
         # an encoder's overshoot depends on the transient more than on the ceiling: step down generously
         target, ceiling = target - error, ceiling - max(0.0, 1.5 * overshoot + 0.2)
     return mastered, encoded
+
+
+class Meter:
+    """What a listener hears of a long signal fed in pieces, without holding it: integrated loudness
+    (ITU-R BS.1770-4: pyloudnorm's K-weighting and gating, on 100 ms sums of squares), sample peak and
+    true peak (4x oversampled, as true_peak_db)."""
+
+    STEP = RATE // 10  # 100 ms: a 400 ms gating block is four of these, one every 100 ms (75% overlap)
+
+    def __init__(self):
+        self.stages = [(f.passband_gain, f.b, f.a) for f in pyloudnorm.Meter(RATE)._filters.values()]
+        self.states = [np.zeros(max(len(a), len(b)) - 1) for _, b, a in self.stages]
+        self.rest, self.sums, self.peak, self.true_peak = np.zeros(0), [], 0.0, 1e-12
+        self.tail = np.zeros(0)
+
+    def feed(self, samples: np.ndarray) -> None:
+        weighted = samples.astype(np.float64)
+        for index, (gain, b, a) in enumerate(self.stages):
+            weighted, self.states[index] = lfilter(b, a, weighted, zi=self.states[index])
+            weighted *= gain
+        weighted = np.concatenate([self.rest, weighted])
+        whole = len(weighted) // self.STEP * self.STEP
+        self.sums.extend(np.square(weighted[:whole]).reshape(-1, self.STEP).sum(axis=1))
+        self.rest = weighted[whole:]
+        if len(samples):
+            self.peak = max(self.peak, float(np.max(np.abs(samples))))
+            piece = np.concatenate([self.tail, samples.astype(np.float64)])
+            self.true_peak = max(self.true_peak, float(np.max(np.abs(resample_poly(piece, 4, 1)))))
+            self.tail = piece[-64:]
+
+    def loudness(self) -> float:
+        sums = np.asarray(self.sums)
+        if len(sums) < 4:
+            return -math.inf
+        blocks = (sums[:-3] + sums[1:-2] + sums[2:-1] + sums[3:]) / (4 * self.STEP)
+        with np.errstate(divide="ignore"):
+            levels = -0.691 + 10 * np.log10(blocks)
+        gated = blocks[levels >= -70.0]
+        if not len(gated):
+            return -math.inf
+        relative = -0.691 + 10 * math.log10(gated.mean()) - 10.0
+        gated = blocks[(levels > relative) & (levels > -70.0)]
+        return -0.691 + 10 * math.log10(gated.mean()) if len(gated) else -math.inf
+
+    def peaks_db(self) -> tuple[float, float]:
+        """(sample peak in dBFS, true peak in dBTP)."""
+        return 20 * math.log10(max(self.peak, 1e-12)), 20 * math.log10(self.true_peak)
 
 
 def decode_mp3(mp3: bytes) -> np.ndarray:

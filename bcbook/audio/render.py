@@ -8,7 +8,10 @@ mastered until its decoded MP3 meets the loudness and peak targets
 synthetic voice, engine and voice named), album, track n/N, language,
 cover art and the full text; every WebVTT cue is a sentence, in order,
 inside the file's duration; the whole book is one M4B (bcbook.audio.m4b)
-with a chapter mark per chapter, encoded once from the mastered PCM; the
+with a chapter mark per chapter, encoded from the chapters' mastered PCM
+streamed a chapter at a time from a scratch folder (memory holds one
+chapter, however long the book), measured as decoded and encoded again
+only if it misses the targets; the
 read-aloud EPUB (bcbook.epub with bcbook.overlays) gets the same chapter
 MP3s and the same sentence timings, so nothing is spoken or mastered twice.
 """
@@ -16,9 +19,12 @@ MP3s and the same sentence timings, so nothing is spoken or mastered twice.
 from __future__ import annotations
 
 import io
+import math
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT
@@ -50,7 +56,8 @@ class AudioOptions:
 @dataclass
 class _Chapter:
     script: ChapterScript
-    samples: np.ndarray
+    pcm: Path  # the mastered samples (.npy in the job's scratch folder)
+    length: int  # in samples
     timings: list
     mp3: bytes
 
@@ -63,6 +70,14 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, byt
     names = (book.meta.publisher,)  # a proper name: said as written, in any voice
     lexicon = Lexicon.load(options.lexicon_dir, book.lang, book.meta.languages, names)
     chapters = script(book, lexicon, lambda lang: Lexicon.load(options.lexicon_dir, lang, book.meta.languages, names))
+    with tempfile.TemporaryDirectory(prefix="bcbook-audio-") as scratch:
+        mastered = _master_chapters(book, chapters, engine, lexicon, options, Path(scratch))
+        return _files(book, mastered, f"{engine.name}, {voice}", date_time)
+
+
+def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, options: AudioOptions,
+                     scratch: Path) -> list[_Chapter]:
+    """Speak (or take from the cache) every sentence, master each chapter and keep its PCM in `scratch`."""
     total = sum(len(chapter.utterances) for chapter in chapters)
     done, mastered = 0, []
     for chapter in chapters:
@@ -76,8 +91,10 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, byt
                 options.progress(book.lang, done, total)
         track, timings = master.assemble(sentences)
         samples, mp3 = master.finish(track)
-        mastered.append(_Chapter(chapter, samples, timings, mp3))
-    return _files(book, mastered, f"{engine.name}, {voice}", date_time)
+        pcm = scratch / f"{chapter.number:02d}.npy"
+        np.save(pcm, samples)
+        mastered.append(_Chapter(chapter, pcm, len(samples), timings, mp3))
+    return mastered
 
 
 def _speak(engine, voice: str, lang: str, text: str, options: AudioOptions):
@@ -100,7 +117,7 @@ def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple) -
         name = file_stem(chapter)
         files[f"audio/{name}.mp3"] = tag(chapter.mp3, book, chapter, len(chapters), artist, cover)
         files[f"audio/{name}.vtt"] = webvtt(chapter).encode("utf-8")
-        playlist += [f"#EXTINF:{round(len(chapter.samples) / master.RATE)},{_one_line(chapter.script.title)}",
+        playlist += [f"#EXTINF:{round(chapter.length / master.RATE)},{_one_line(chapter.script.title)}",
                      f"{name}.mp3"]
     files["audio/playlist.m3u8"] = ("\n".join(playlist) + "\n").encode("utf-8")
     files[f"audio/{book.meta.slug}.m4b"] = audiobook(book, chapters, artist, voice, cover)
@@ -120,25 +137,32 @@ def narration(chapters: list[_Chapter], voice: str) -> overlays.Narration:
 
     return overlays.Narration(voice, tuple(
         overlays.ChapterAudio(chapter.script.id, f"audio/{file_stem(chapter)}.mp3", chapter.mp3,
-                              seconds(len(chapter.samples)),
+                              seconds(chapter.length),
                               tuple(overlays.Clip(utterance.ref, seconds(start), seconds(end), utterance.role)
                                     for utterance, (start, end) in zip(chapter.script.utterances, chapter.timings)))
         for chapter in chapters))
 
 
 def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cover: bytes) -> bytes:
-    """The whole book as one M4B with chapter marks, encoded once from the chapters' mastered PCM."""
+    """The whole book as one M4B with chapter marks, from the chapters' mastered PCM a chapter at a time.
+
+    The chapters were levelled for LAME's loss; AAC keeps loudness, so each is levelled again for AAC
+    under a lower ceiling. The decoded book is measured; in the rare case it misses the targets it is
+    encoded again with the error corrected (at most master.MAX_PASSES encodes)."""
     tags = m4b.Tags(inline.plain_text(book.meta.title.inlines), artist, voice,
                     (by_language(ISO_639_2, book.lang) or "und"))
-    titles = [chapter.script.title for chapter in chapters]
-    starts = np.cumsum([len(chapter.samples) for chapter in chapters])[:-1]
-
-    def encode(samples: np.ndarray) -> bytes:
-        return m4b.write_m4b(zip(titles, np.split(samples, starts)), tags, cover)
-
-    # The chapters were levelled for LAME's loss; AAC keeps loudness, so the book is levelled again, for AAC.
-    whole = np.concatenate([chapter.samples for chapter in chapters])
-    return master.finish(whole, encode, m4b.decode, loss_db=0.0, ceiling_db=m4b.CEILING_DB)[1]
+    marks = [(chapter.script.title, chapter.length) for chapter in chapters]
+    target, ceiling = master.TARGET_LUFS, m4b.CEILING_DB
+    for _ in range(master.MAX_PASSES):
+        levelled = (master.master(np.load(chapter.pcm), target, ceiling) for chapter in chapters)
+        encoded = m4b.write_m4b(marks, levelled, tags, cover)
+        heard = m4b.measure(encoded)
+        error, (peak, true_peak) = heard.loudness() - master.TARGET_LUFS, heard.peaks_db()
+        overshoot = max(peak - master.SAMPLE_PEAK_DB, true_peak - master.TRUE_PEAK_DB)
+        if math.isinf(error) or (abs(error) <= master.LOUDNESS_TOLERANCE and overshoot <= 0):
+            break
+        target, ceiling = target - error, ceiling - max(0.0, 1.5 * overshoot + 0.2)
+    return encoded
 
 
 def _one_line(text: str) -> str:
