@@ -213,7 +213,8 @@ def parser() -> argparse.ArgumentParser:
                        "(build/bcbook-manifest.json) shows unchanged")
     build.add_argument("--tts", choices=["auto", *ENGINES], help="speech engine for the audio, overriding "
                        "book.toml (auto: espeak-ng, offline; piper: opt-in English neural voice, see the README's "
-                       "licence notes; gtts needs the network)")
+                       "licence notes; gtts needs the network). A language the engine has no voice for (Tagalog offline) "
+                       "gets no narration, never another language's voice; the build says so")
     build.add_argument("--require-review", action="store_true",
                        help="fail unless every translation is reviewed, entry by entry (see bcbook review)")
     build.add_argument("--contact", type=Path, metavar="FILE",
