@@ -4,7 +4,8 @@ Requires nothing beyond the standard library. Guarantees: a job's key is
 the SHA-256 of the translated book it renders (every block, every catalog
 entry it used, the book's settings), the format, the build time, the
 writer's settings (speech engine, rate, forbidden voices and the
-pronunciation lexicon for audio) and the code of bcbook itself; the
+pronunciation lexicon for audio) and the code of bcbook that its writer
+runs (code_version); the
 manifest (`bcbook-manifest.json` in the output folder) records each job's
 key and the SHA-256 of every file it wrote (the size and modification time
 each file had once published go to `cache/outputs-stat.json`, a local note
@@ -45,20 +46,35 @@ class Job:
         return f"{self.lang}/{self.format}"
 
 
+# bcbook's files that no writer runs (the command line, progress, workers, checks, review documents, bench),
+# and per format the folders and modules its writer never loads; tests/test_build.py runs each writer and
+# checks that none of these is loaded. Everything else is the code version of a job.
+NOT_WRITERS = ("cli.py", "bench.py", "progress.py", "runner.py", "check.py", "review_doc.py", "reviewing.py",
+               "review_numbers.py", "i18n/extract.py", "__main__.py")
+_SPEECH = tuple(f"audio/{name}.py" for name in ("cache", "engine", "engines", "espeak", "gtts_engine", "m4b", "master",
+                                                 "piper_engine", "pronounce", "render", "script"))  # not voices.py:
+NOT_WRITER_OF = {"pdf": (*_SPEECH, "epub.py", "epub_compat.py", "epub_fonts.py", "overlays.py"),  # the colophon
+                 "epub": _SPEECH, "audio": ()}                                                     # names the voice
+
+
 @cache
-def code_version() -> str:
-    """A hash of bcbook's own code and assets: a change to any writer makes every job stale."""
+def code_version(format_name: str = "") -> str:
+    """A hash of the code and assets of bcbook that the writer of `format_name` runs: an edit to the command
+    line leaves every job fresh, an edit to the audio leaves the PDFs fresh."""
     digest = hashlib.sha256()
+    skipped = NOT_WRITERS + NOT_WRITER_OF.get(format_name, ())
     for path in sorted(_PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".css", ".toml", ".json", ".xml"}:
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+        relative = path.relative_to(_PACKAGE).as_posix()
+        if path.is_file() and path.suffix in {".py", ".css", ".toml", ".json", ".xml"} \
+                and not relative.startswith(skipped) and "__pycache__" not in relative:
+            digest.update(relative.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
 def job_key(book, format_name: str, date_time: tuple, settings: str) -> str:
     """The key of rendering `book` as `format_name`: the same inputs always give the same key."""
     digest = hashlib.sha256()
-    for part in (code_version(), format_name, repr(date_time), settings, repr(book)):
+    for part in (code_version(format_name), format_name, repr(date_time), settings, repr(book)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 

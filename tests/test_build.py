@@ -187,3 +187,25 @@ def test_a_killed_build_loses_nothing_and_the_next_one_redoes_only_unfinished_jo
     assert not (out / ".bcbook-staging").exists()
     changed = {path for path in outputs(out) if good.get(path) != path.read_bytes()}
     assert out / "en" / "tiny.epub" in changed and out / "es" / "audio" / "tiny.m4b" in changed
+
+
+@pytest.mark.parametrize("format_name", ["pdf", "epub", "audio"])
+def test_the_code_a_job_is_keyed_by_holds_everything_its_writer_runs(tiny, tmp_path, format_name):
+    """jobs.code_version leaves out modules no writer runs, and per format those its writer never loads: a
+    writer run on the tiny book, in a fresh process, loads none of them (an edit there keeps the job fresh)."""
+    import subprocess
+    import sys
+
+    from bcbook import jobs
+    code = ("import sys\nfrom bcbook import build as b\nbaseline = set(sys.modules)\n"
+            f"project = b.Project(__import__('pathlib').Path({str(tiny.root)!r}))\nbook = b.gather(project, ['es'])[0].book\n"
+            f"b.WRITERS[{format_name!r}](book, b.build_time(book), b.Context(project, __import__('pathlib').Path({str(tmp_path)!r})))\n"
+            "for name in sorted(sys.modules):\n"
+            "    if name.startswith('bcbook') and getattr(sys.modules[name], '__file__', None):\n"
+            "        print(name in baseline, sys.modules[name].__file__.split('/bcbook/', 1)[1])\n")
+    lines = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    loaded = [line.split(" ", 1) for line in lines if line]
+    assert len(loaded) > 20
+    never = jobs.NOT_WRITER_OF[format_name]
+    assert [path for _, path in loaded if path.startswith(never)] == []
+    assert [path for early, path in loaded if early == "False" and path.startswith(jobs.NOT_WRITERS)] == []
