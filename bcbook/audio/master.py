@@ -22,7 +22,7 @@ import lameenc
 import numpy as np
 import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import lfilter, resample_poly
+from scipy.signal import resample_poly, sosfilt, tf2sos
 
 from .engine import Speech
 
@@ -66,8 +66,9 @@ def assemble(sentences: list[tuple[Speech, float]]) -> tuple[np.ndarray, list[tu
         position += len(voiced) + len(gap)
     pieces.append(np.zeros(int(TAIL * RATE), np.float32))
     track = np.concatenate(pieces)
-    noise = np.random.default_rng(20231221).normal(0, 10 ** (ROOM_TONE_DB / 20), len(track)).astype(np.float32)
-    return track + noise, timings
+    noise = np.random.default_rng(20231221).standard_normal(len(track), dtype=np.float32)
+    track += noise * np.float32(10 ** (ROOM_TONE_DB / 20))
+    return track, timings
 
 
 def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0.02) -> np.ndarray:
@@ -80,7 +81,10 @@ def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0
 
 
 def loudness(samples: np.ndarray) -> float:
-    return float(pyloudnorm.Meter(RATE).integrated_loudness(samples.astype(np.float64)))
+    """Integrated loudness (LUFS) of a whole signal: Meter's, which is pyloudnorm's within 0.02 LU, faster."""
+    meter = Meter(peaks=False)
+    meter.feed(samples)
+    return meter.loudness()
 
 
 def true_peak_db(samples: np.ndarray, block: int = 1 << 20) -> float:
@@ -93,13 +97,20 @@ def true_peak_db(samples: np.ndarray, block: int = 1 << 20) -> float:
 
 
 def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> np.ndarray:
-    """Gain to `target`, then limit; repeated (at most 8 times) because limiting lowers loudness a little."""
-    for attempt in range(8):
-        current = loudness(samples)
-        if math.isinf(current) or (attempt and abs(current - target) < 0.05):
-            return samples  # silence, or close enough after at least one pass of the limiter
-        samples = limit(samples * np.float32(10 ** ((target - current) / 20)), ceiling_db)
-    return samples
+    """Gain, then limit, so that the limited signal is at `target` within 0.05 LU. Limiting lowers loudness
+    by more the higher the gain, so the gain is found by a secant search (two or three tries, at most 8)."""
+    current = loudness(samples)
+    if math.isinf(current):
+        return samples  # silence
+    gain, tried = target - current, None
+    for _ in range(8):
+        limited = limit(samples * np.float32(10 ** (gain / 20)), ceiling_db)
+        error = loudness(limited) - target
+        if abs(error) < 0.05:
+            break
+        slope = (error - tried[1]) / (gain - tried[0]) if tried and gain != tried[0] else 1.0
+        tried, gain = (gain, error), gain - error / (slope if slope > 0.2 else 1.0)
+    return limited
 
 
 def finish(samples: np.ndarray, encode=None, decode=None, loss_db: float = ENCODER_LOSS_DB,
@@ -130,22 +141,20 @@ class Meter:
 
     STEP = RATE // 10  # 100 ms: a 400 ms gating block is four of these, one every 100 ms (75% overlap)
 
-    def __init__(self):
-        self.stages = [(f.passband_gain, f.b, f.a) for f in pyloudnorm.Meter(RATE)._filters.values()]
-        self.states = [np.zeros(max(len(a), len(b)) - 1) for _, b, a in self.stages]
-        self.rest, self.sums, self.peak, self.true_peak = np.zeros(0), [], 0.0, 1e-12
+    def __init__(self, peaks: bool = True):
+        stages = pyloudnorm.Meter(RATE)._filters.values()  # its K-weighting, as second-order sections
+        self.sos = np.vstack([tf2sos(stage.b * stage.passband_gain, stage.a) for stage in stages])
+        self.state = np.zeros((len(self.sos), 2))
+        self.rest, self.sums, self.peaks, self.peak, self.true_peak = np.zeros(0), [], peaks, 0.0, 1e-12
         self.tail = np.zeros(0)
 
     def feed(self, samples: np.ndarray) -> None:
-        weighted = samples.astype(np.float64)
-        for index, (gain, b, a) in enumerate(self.stages):
-            weighted, self.states[index] = lfilter(b, a, weighted, zi=self.states[index])
-            weighted *= gain
+        weighted, self.state = sosfilt(self.sos, samples.astype(np.float64), zi=self.state)
         weighted = np.concatenate([self.rest, weighted])
         whole = len(weighted) // self.STEP * self.STEP
         self.sums.extend(np.square(weighted[:whole]).reshape(-1, self.STEP).sum(axis=1))
         self.rest = weighted[whole:]
-        if len(samples):
+        if self.peaks and len(samples):
             self.peak = max(self.peak, float(np.max(np.abs(samples))))
             piece = np.concatenate([self.tail, samples.astype(np.float64)])
             self.true_peak = max(self.true_peak, float(np.max(np.abs(resample_poly(piece, 4, 1)))))
