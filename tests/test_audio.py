@@ -73,8 +73,12 @@ def test_second_build_synthesizes_nothing(tiny, tmp_path, monkeypatch):
     assert first > 10 and len(calls) == first
     chapter = tiny.source / "chapters" / "01-tiny.md"
     chapter.write_text(chapter.read_text().replace("A lead line.", "A new lead line."))
+    mastered = []
+    original_finish = master.finish
+    monkeypatch.setattr(master, "finish", lambda track, *a, **k: mastered.append(len(track)) or original_finish(track, *a, **k))
     builder.build(tiny, ["en"], formats=["audio"], out_dir=tmp_path, tts="espeak", workers=1)
     assert calls[first:] == ["A new lead line."]
+    assert len(mastered) == 1  # the edited chapter; the other is taken from the chapter cache
 
 
 def chapter_files(build_dir: Path, lang: str) -> list[Path]:

@@ -1,9 +1,10 @@
 """Audio writer: Book(lang) -> audio/NN-<chapter>.mp3 + .vtt, playlist.m3u8, an M4B audiobook, the read-aloud EPUB.
 
-Requires the narration script, an engine, the cache, mastering, mutagen
+Requires the narration script, an engine, the caches, mastering, mutagen
 (ID3v2.4), ffmpeg (M4B) and rsvg-convert (cover art from the cover SVG). Guarantees: a
-sentence is synthesized only when the cache lacks it; each chapter is
-mastered until its decoded MP3 meets the loudness and peak targets
+sentence is synthesized only when the cache lacks it, and a chapter is
+mastered only when the chapter cache (bcbook.audio.chapters) lacks it; each
+chapter is mastered until its decoded MP3 meets the loudness and peak targets
 (master.finish); tags carry title, artist (publisher and the
 synthetic voice, engine and voice named), album, track n/N, language,
 cover art and the full text; every WebVTT cue is a sentence, in order,
@@ -34,6 +35,7 @@ from ..lang import ISO_639_2, by_language
 from ..model import Book
 from . import m4b, master
 from .cache import SpeechCache
+from .chapters import ChapterCache, chapter_key
 from .engines import choose
 from .script import ChapterScript, Lexicon, script
 
@@ -77,29 +79,44 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, byt
 
 def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, options: AudioOptions,
                      scratch: Path) -> list[_Chapter]:
-    """Speak (or take from the cache) every sentence, master each chapter and keep its PCM in `scratch`."""
-    total = sum(len(chapter.utterances) for chapter in chapters)
-    done, mastered = 0, []
+    """Each chapter mastered, or taken from the chapter cache when its sentences and pauses are unchanged
+    (then its speech is not even read); its samples go to `scratch` for the audiobook."""
+    total, done, mastered = sum(len(chapter.utterances) for chapter in chapters), 0, []
+    store = ChapterCache(options.cache.folder.parent / "chapters")
     for chapter in chapters:
-        sentences = []
-        for utterance in chapter.utterances:
-            lang = utterance.lang or book.lang
-            speech = lexicon.for_engine(engine.name, utterance.speech) if not utterance.lang else utterance.speech
-            sentences.append((_speak(engine, engine.voice_for(lang), lang, speech, options), utterance.pause))
-            done += 1
-            if options.progress:
-                options.progress(book.lang, done, total)
-        track, timings = master.assemble(sentences)
-        samples, mp3 = master.finish(track)
+        lines = [_line(engine, book.lang, lexicon, utterance, options) for utterance in chapter.utterances]
+        key = chapter_key([line[0] for line in lines], [utterance.pause for utterance in chapter.utterances])
+        stored = store.get(key)
+        if stored is None:
+            sentences = []
+            for (speech_key, voice, lang, text), utterance in zip(lines, chapter.utterances):
+                sentences.append((_speak(engine, voice, lang, text, speech_key, options), utterance.pause))
+                done += 1
+                if options.progress:
+                    options.progress(book.lang, done, total)
+            track, timings = master.assemble(sentences)
+            samples, mp3 = master.finish(track)
+            stored = (store.put(key, samples, mp3, timings), mp3, timings)
+        elif options.progress:
+            done += len(lines)
+            options.progress(book.lang, done, total)
+        samples, mp3, timings = stored
         pcm = scratch / f"{chapter.number:02d}.npy"
         np.save(pcm, samples)
         mastered.append(_Chapter(chapter, pcm, len(samples), timings, mp3))
     return mastered
 
 
-def _speak(engine, voice: str, lang: str, text: str, options: AudioOptions):
+def _line(engine, book_lang: str, lexicon: Lexicon, utterance, options: AudioOptions) -> tuple[str, str, str, str]:
+    """(speech-cache key, voice, language, text) of one utterance as the engine will say it."""
+    lang = utterance.lang or book_lang
+    text = lexicon.for_engine(engine.name, utterance.speech) if not utterance.lang else utterance.speech
+    voice = engine.voice_for(lang)
     settings = {"words_per_minute": options.words_per_minute}
-    key = SpeechCache.key(engine.name, voice, settings, lang, text)
+    return SpeechCache.key(engine.name, voice, settings, lang, text), voice, lang, text
+
+
+def _speak(engine, voice: str, lang: str, text: str, key: str, options: AudioOptions):
     cached = options.cache.get(key)
     if cached is not None:
         return cached
