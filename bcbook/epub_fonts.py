@@ -91,7 +91,7 @@ def embed(documents: list[bytes], book_lang: str) -> list[Font]:
 
 
 def _subset(family: str, weight: str, text: str) -> tuple[bytes, str]:
-    path, index = _installed(family, weight)
+    path, index = installed(family, weight)
     options = subset.Options()
     options.layout_features = ["*"]  # Arabic joining forms, marks, CJK vertical and locale forms
     options.name_IDs = ["*"]  # keep the copyright and the licence (OFL 1.1) with the font
@@ -107,7 +107,7 @@ def _subset(family: str, weight: str, text: str) -> tuple[bytes, str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _installed(family: str, weight: str) -> tuple[str, int]:
+def installed(family: str, weight: str) -> tuple[str, int]:
     if not shutil.which("fc-match"):
         raise FontMissing("fc-match not found: install fontconfig (make does this as root)")
     found = subprocess.run(["fc-match", "-f", "%{family}|%{style}|%{file}|%{index}", f"{family}:style={weight}"],

@@ -11,10 +11,12 @@ direction like the chapters do.
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from . import inline, toc
-from .lang import css_family
+from .lang import css_family, stack_for
 from .wrapping import wrap
 from .model import Book
 from .toc import chapter_file
@@ -52,10 +54,24 @@ def cover_svg(book: Book) -> bytes:
     etree.SubElement(svg, f"{{{SVG_NS}}}rect", x="420" if rtl else "60", y="150", width="120", height="12",
                      fill=_COVER_ACCENT)
     family = css_family(book.lang)
-    y = _text_lines(svg, wrap(title, 16), 250, (56, "bold", book.direction), rtl, family)
-    _text_lines(svg, wrap(subtitle, 30), y + 40, (32, "normal", book.direction), rtl, family)
+    y = _text_lines(svg, wrap(title, 470, advance(book.lang, 56, "Bold")), 250, (56, "bold", book.direction), rtl, family)
+    _text_lines(svg, wrap(subtitle, 470, advance(book.lang, 32, "Regular")), y + 40, (32, "normal", book.direction),
+                rtl, family)
     _text_lines(svg, [book.meta.publisher], 830, (24, "normal", "ltr"), rtl, family)
     return etree.tostring(svg, xml_declaration=True, encoding="utf-8")
+
+
+@functools.cache
+def advance(lang: str, size: int, weight: str):
+    """measure(text): its width at `size` in the font that draws `lang` first (its advance widths; a
+    character it lacks counts half an em), so a cover line fits inside the margins in every script."""
+    from fontTools.ttLib import TTFont
+
+    from .epub_fonts import installed
+    path, index = installed(stack_for(lang)[0], weight)
+    font = TTFont(path, fontNumber=index, lazy=True)
+    advances, cmap, em = font["hmtx"].metrics, font.getBestCmap(), font["head"].unitsPerEm
+    return lambda text: sum(advances[cmap[ord(char)]][0] if ord(char) in cmap else em // 2 for char in text) * size / em
 
 
 def _text_lines(svg, lines: list[str], y: int, style: tuple[int, str, str], rtl: bool, family: str) -> int:

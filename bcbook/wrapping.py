@@ -1,6 +1,8 @@
 """Line wrapping by visible width, for text drawn in SVG (covers, figure labels).
 
-Requires the standard library. Guarantees: words are never split unless a
+Requires the standard library. Guarantees: lines are as wide as a given
+measure allows (columns by default, or a font's advance widths: bcbook.front
+measures the cover with the font that draws it); words are never split unless a
 run of wide Chinese or Japanese characters must be (Korean keeps its words
 and spaces), each wide character counts as two
 columns, and the same text and width always give the same lines.
@@ -11,12 +13,13 @@ from __future__ import annotations
 import unicodedata
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Greedy line wrap by visible width (wide CJK characters count double)."""
+def wrap(text: str, width: float, measure=None) -> list[str]:
+    """Greedy line wrap by visible width: `measure(line)` (default: columns, wide CJK characters count double)."""
+    measure = measure or _width
     lines, current = [], ""
     for word in _words(text):
         candidate = f"{current} {word}".strip() if not _breaks_anywhere(word) else current + word
-        if current and _width(candidate) > width:
+        if current and measure(candidate) > width:
             lines.append(current)
             current = word
         else:

@@ -124,10 +124,12 @@ def test_colophon_says_the_spanish_translation_is_a_draft(built_book):
     assert "Esta traducción es un borrador" in text
     assert "Texto de origen actualizado el 21 de diciembre de 2023" in text  # the source page's date
     assert "Esta edición: 2 de diciembre de 2026" in text  # book.toml edition_date
-    assert "Este libro también está disponible en: English, 中文 (简体), Tiếng Việt, العربية." in text
+    assert ("Este libro también está disponible en: English, 中文 (简体), Tiếng Việt, العربية, 한국어, Filipino, Русский, "
+            "Kreyòl Ayisyen, Français, Português.") in text
     english = "".join(epub_file(built_book["en"], "EPUB/about-this-book.xhtml").itertext())
     assert "draft" not in english
-    assert "This book is also available in: Español, 中文 (简体), Tiếng Việt, العربية." in english
+    assert ("This book is also available in: Español, 中文 (简体), Tiếng Việt, العربية, 한국어, Filipino, Русский, "
+            "Kreyòl Ayisyen, Français, Português.") in english
 
 
 def test_stylesheet_respects_reader_settings(built_book):
@@ -166,8 +168,12 @@ def test_contents_reach_every_section_heading(built_book, lang):
     assert order == list(range(1, len(order) + 1))
 
 
-EDITION_NAMES = {"en": "English", "es": "Español", "zh-Hans": "中文 (简体)", "vi": "Tiếng Việt", "ar": "العربية"}
-IN_ENGLISH = {"es": "en inglés", "zh-Hans": "英文", "vi": "tiếng Anh", "ar": "بالإنجليزية"}  # the note's words
+EDITION_NAMES = {"en": "English", "es": "Español", "zh-Hans": "中文 (简体)", "vi": "Tiếng Việt", "ar": "العربية",
+                 "ko": "한국어", "tl": "Filipino", "ru": "Русский", "ht": "Kreyòl Ayisyen", "fr": "Français",
+                 "pt": "Português"}
+IN_ENGLISH = {"es": "en inglés", "zh-Hans": "英文", "vi": "tiếng Anh", "ar": "بالإنجليزية",  # the note's words
+              "ko": "영어", "tl": "sa Ingles", "ru": "на английском языке", "ht": "an angle", "fr": "en anglais",
+              "pt": "em inglês"}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
