@@ -69,9 +69,10 @@ def advance(lang: str, size: int, weight: str):
 
     from .epub_fonts import installed
     path, index = installed(stack_for(lang)[0], weight)
-    font = TTFont(path, fontNumber=index, lazy=True)
-    advances, cmap, em = font["hmtx"].metrics, font.getBestCmap(), font["head"].unitsPerEm
-    return lambda text: sum(advances[cmap[ord(char)]][0] if ord(char) in cmap else em // 2 for char in text) * size / em
+    with TTFont(path, fontNumber=index, lazy=True) as font:
+        metrics, em = font["hmtx"].metrics, font["head"].unitsPerEm
+        widths = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return lambda text: sum(widths.get(ord(char), em // 2) for char in text) * size / em
 
 
 def _text_lines(svg, lines: list[str], y: int, style: tuple[int, str, str], rtl: bool, family: str) -> int:
