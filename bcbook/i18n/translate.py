@@ -70,7 +70,7 @@ class Translator:
         self.lang, self.catalog, self.allowed_hosts = lang, catalog, allowed_hosts
         self.record = record or review.Record()
         self.report = Report(lang)
-        self._seen: set[tuple[str, str]] = set()
+        self._found: dict[tuple[str, str], tuple] = {}  # (context, msgid) -> _lookup's answer, checked once
 
     @classmethod
     def for_language(cls, lang: str, locales_dir: Path, allowed_hosts: tuple[str, ...]) -> "Translator":
@@ -92,13 +92,14 @@ class Translator:
     def phrase(self, source: Phrase) -> Phrase:
         """The translated phrase, or the English one marked lang="en"."""
         msgid = inline.to_markdown(source.inlines)
-        outcome, nodes, problem = self._lookup(source, msgid)
-        if (source.kind, msgid) not in self._seen:
-            self._seen.add((source.kind, msgid))
+        key = (source.kind, msgid)
+        if key not in self._found:
+            self._found[key] = outcome, nodes, problem = self._lookup(source, msgid)
             self.report.total += 1
             setattr(self.report, outcome, getattr(self.report, outcome) + 1)
             if problem:
                 self.report.problems.append(problem)
+        outcome, nodes, problem = self._found[key]
         if nodes is None:
             return replace(source, lang=SOURCE_LANGUAGE) if self.catalog else source
         return replace(source, inlines=nodes)
