@@ -24,6 +24,7 @@ import numpy as np
 RATE = 44100
 AAC_BITRATE = "64k"  # mono speech; AAC-LC
 CEILING_DB = -5.5    # limiter ceiling before AAC, which overshoots sample peaks by 1-3 dB on speech at this rate
+LOWEST_CEILING_DB = -7.5  # below it the limiter cannot bring speech to -19 LUFS (measured: -20 LUFS at -10 dB)
 
 
 @dataclass(frozen=True)

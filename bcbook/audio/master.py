@@ -109,7 +109,9 @@ def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float =
         if abs(error) < 0.05:
             break
         slope = (error - tried[1]) / (gain - tried[0]) if tried and gain != tried[0] else 1.0
-        tried, gain = (gain, error), gain - error / (slope if slope > 0.2 else 1.0)
+        # under a low ceiling the limiter takes most of a gain step back: a small slope needs a large step
+        step = -error / min(1.0, max(slope, 0.02))
+        tried, gain = (gain, error), gain + max(-12.0, min(12.0, step))
     return limited
 
 
@@ -156,9 +158,16 @@ class Meter:
         self.rest = weighted[whole:]
         if self.peaks and len(samples):
             self.peak = max(self.peak, float(np.max(np.abs(samples))))
-            piece = np.concatenate([self.tail, samples.astype(np.float64)])
-            self.true_peak = max(self.true_peak, float(np.max(np.abs(resample_poly(piece, 4, 1)))))
-            self.tail = piece[-64:]
+            self._true_peak(np.concatenate([self.tail, samples.astype(np.float64)]))
+
+    def _true_peak(self, piece: np.ndarray, margin: int = 32) -> None:
+        """The oversampled peak of `piece` away from its cut ends, where the filter rings against the zeros
+        it assumes beyond them; the last 2 x margin samples are looked at again with the next piece."""
+        upsampled = np.abs(resample_poly(piece, 4, 1))
+        start = 4 * margin if len(self.tail) else 0  # the signal's own start is a real edge
+        self.true_peak = max(self.true_peak, float(np.max(upsampled[start:max(start + 1, len(upsampled) - 4 * margin)])))
+        self.tail = piece[-2 * margin:]
+
 
     def loudness(self) -> float:
         sums = np.asarray(self.sums)
@@ -175,8 +184,11 @@ class Meter:
         return -0.691 + 10 * math.log10(gated.mean()) if len(gated) else -math.inf
 
     def peaks_db(self) -> tuple[float, float]:
-        """(sample peak in dBFS, true peak in dBTP)."""
-        return 20 * math.log10(max(self.peak, 1e-12)), 20 * math.log10(self.true_peak)
+        """(sample peak in dBFS, true peak in dBTP), the true peak measured up to the signal's own end."""
+        true_peak = self.true_peak
+        if len(self.tail):  # its first half was measured with the last piece; its end is the signal's
+            true_peak = max(true_peak, float(np.max(np.abs(resample_poly(self.tail, 4, 1))[2 * len(self.tail):])))
+        return 20 * math.log10(max(self.peak, 1e-12)), 20 * math.log10(true_peak)
 
 
 def decode_mp3(mp3: bytes) -> np.ndarray:
