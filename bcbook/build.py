@@ -26,54 +26,10 @@ from pathlib import Path
 
 from . import config, jobs, reader, runner
 from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
-from .lang import PROJECT_FILE, by_language
+from .context import Context
+from .lang import use_project
 from .i18n.translate import Report, Translator, translate_book
 from .model import Book
-
-@dataclass
-class Context:
-    """What writers may need beyond the book: where things are, and how to speak."""
-
-    project: "Project"
-    out_dir: Path
-    tts: str | None = None
-    progress: Callable | None = None
-    notice: Callable | None = None
-
-    def settings_for(self, format_name: str, book: Book) -> str:
-        """What a writer reads besides the book, as text for its job key: the project's own language rows;
-        for audio also the voice settings and lexicon."""
-        rows = self.project.source / PROJECT_FILE
-        own_rows = rows.read_text(encoding="utf-8") if rows.is_file() else ""
-        if format_name != "audio":
-            return own_rows
-        options = self.audio_options(book)
-        lexicons = sorted((self.project.source / "lexicon").glob("*.toml"))
-        return own_rows + repr((options.engine, options.words_per_minute, options.forbidden,
-                     [(path.name, path.read_text(encoding="utf-8")) for path in lexicons]))
-
-    def unspoken(self, format_name: str, book: Book) -> str:
-        """Why the job makes nothing ("" when it runs): the audio of a language its engine has no voice for
-        (Tagalog offline) is left out, never read in another language's voice."""
-        if format_name != "audio":
-            return ""
-        from .audio.voices import NAMES, VOICES, engine_for, narrator
-        if narrator(book.meta.audio, book.lang, self.tts):
-            return ""
-        engine = engine_for(book.meta.audio, book.lang, self.tts)
-        others = [name for name, table in VOICES.items() if by_language(table, book.lang)]
-        hint = f"; {' or '.join(others)} has one (--tts NAME, or [audio.engines] in book.toml)" if others else ""
-        return f"no narration: {NAMES.get(engine, engine)} has no voice for {book.lang}{hint}"
-
-    def audio_options(self, book: Book) -> "AudioOptions":
-        from .audio.cache import SpeechCache
-        from .audio.render import AudioOptions
-        settings = book.meta.audio
-        engine = self.tts or settings.get("engines", {}).get(book.lang) or settings.get("engine", "auto")
-        cache = SpeechCache(self.out_dir / "cache" / "tts")
-        return AudioOptions(engine, settings.get("words_per_minute", 150), cache, self.project.source,
-                            self.progress, self.notice, settings.get("forbidden_voices", ()))
-
 
 # Writers import their engines when they run, so a command that renders nothing loads no WeasyPrint or SciPy.
 def _epub(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
@@ -132,9 +88,16 @@ class Edition:
     report: Report
 
 
-def gather(project: Project, languages: list[str] | None = None, tts: str | None = None) -> list[Edition]:
+def gather(project: Project, languages: list[str] | None = None, tts: str | None = None,
+           cache: Path | None = None) -> list[Edition]:
     """Read the source and translate it into each language (no output written); `tts` overrides the
-    speech engine of book.toml, so the colophon names the voice that really reads the audio."""
+    speech engine of book.toml, so the colophon names the voice that really reads the audio. With a
+    `cache` folder, editions gathered before from the same files are taken from it (bcbook.gathered)."""
+    if cache is not None:
+        from . import gathered
+        editions = gathered.editions(cache, project, languages, tts, lambda: gather(project, languages, tts))
+        use_project(project.source)  # as reading book.toml does: this process knows the project's own rows
+        return editions
     source = reader.read_book(project.source)
     if tts:
         audio = {**source.meta.audio, "engine": tts, "engines": {}}
@@ -169,40 +132,6 @@ def build_time(book: Book) -> tuple:
 RUN_ORDER = {"audio": 0, "pdf": 1, "epub": 2}
 
 
-def render_all(editions: list[Edition], formats: list[str], context: Context, manifest: jobs.Manifest,
-               workers: int = 1, report=None, scheduler: str | None = None) -> dict[Path, str]:
-    """Run every job the manifest does not show unchanged (those are skipped, their files kept) and
-    take those a stopped build finished already; each job's files are staged, not yet published.
-    Returns {final path: sha256} and records each job in the manifest. `report(state, task, seconds,
-    detail="")` hears of each job (bcbook.progress; "unspoken": audio left out, detail says why); `workers` > 1 runs them in that many processes."""
-    report = report or (lambda state, task, seconds, detail="": None)
-    staging, planned, finished = jobs.Staging(context.out_dir), [], {}
-    for edition in editions:
-        book = edition.book
-        for name in formats:
-            stamp = build_time(book)
-            job = jobs.Job(book.lang, name, jobs.job_key(book, name, stamp, context.settings_for(name, book)))
-            task = runner.Task(job, book, stamp)
-            if reason := context.unspoken(name, book):
-                report("unspoken", task, 0.0, reason)
-            elif manifest.fresh(job):
-                report("skipped", task, 0.0)
-            elif not manifest.force and (staged := staging.finished(job)) is not None:
-                report("resumed", task, 0.0)
-                finished[job] = staged
-            else:
-                report("queued", task, 0.0)
-                planned.append(task)
-    tasks = sorted(planned, key=lambda task: RUN_ORDER[task.format])
-    results = runner.run(tasks, context, staging, workers, report, scheduler)
-    finished.update({task.job: results[task.name] for task in planned})
-    outputs: dict[Path, str] = {}
-    for job, files in finished.items():
-        outputs.update(files)
-        manifest.record(job, files)
-    return outputs
-
-
 def check_strict(editions: list[Edition]) -> None:
     """With --strict: refuse to publish a language that needed any fallback."""
     failing = [e.report for e in editions if e.report.fallbacks or e.report.problems]
@@ -221,30 +150,99 @@ def check_review(editions: list[Edition]) -> None:
                           + "\n  ".join(lines) + "\n  (see `bcbook review LANG`)")
 
 
+@dataclass
+class Plan:
+    """One book's part of a build: its editions, where they go, the jobs to run and those already done."""
+
+    editions: list[Edition]
+    context: Context
+    manifest: jobs.Manifest
+    tasks: list[runner.Task]
+    finished: dict  # {Job: {final path: sha256}} of jobs a stopped build finished
+
+
+def plan(project: Project, languages: list[str] | None, formats: list[str], out_dir: Path, tts: str | None = None,
+         checks: tuple[Callable, ...] = (), force: bool = False, report: Callable | None = None,
+         label: str = "", **callbacks) -> Plan:
+    """Gather and check one book, then sort its jobs: unspoken (no voice), fresh in the manifest (kept),
+    finished by a stopped build (taken) or to run. `report(state, task, seconds, detail="")` hears of
+    each (bcbook.progress); `label` starts the job names when several books build together."""
+    report = report or (lambda state, task, seconds, detail="": None)
+    editions = gather(project, languages, tts, cache=out_dir / "cache" / "editions")
+    for check in checks:
+        check(editions)
+    context = Context(project, out_dir, tts, callbacks.get("progress"), callbacks.get("notice"))
+    manifest, staging = jobs.Manifest(out_dir, force=force), jobs.Staging(out_dir)
+    result = Plan(editions, context, manifest, [], {})
+    for edition in editions:
+        book, book_sha = edition.book, jobs.book_digest(edition.book)  # once, however many formats
+        for name in formats:
+            stamp = build_time(book)
+            job = jobs.Job(book.lang, name, jobs.job_key(book_sha, name, stamp, context.settings_for(name, book)))
+            task = runner.Task(job, book, stamp, context, staging, label)
+            if reason := context.unspoken(name, book):
+                report("unspoken", task, 0.0, reason)
+            elif manifest.fresh(job):
+                report("skipped", task, 0.0)
+            elif not force and (staged := staging.finished(job)) is not None:
+                report("resumed", task, 0.0)
+                result.finished[job] = staged
+            else:
+                report("queued", task, 0.0)
+                result.tasks.append(task)
+    return result
+
+
+def publish(book: Plan, results: dict[str, dict[Path, str]]) -> None:
+    """Every job succeeded: record each in the manifest, rename the staged files into place, at once, and
+    write the manifest."""
+    finished = {**book.finished, **{task.job: results[task.name] for task in book.tasks}}
+    outputs: dict[Path, str] = {}
+    for job, files in finished.items():
+        outputs.update(files)
+        book.manifest.record(job, files)
+    jobs.Staging(book.context.out_dir).publish(outputs)
+    if outputs:
+        write_atomically(book.manifest.path, book.manifest.text().encode("utf-8"))
+    book.manifest.stamp()
+
+
+def build_books(projects: list[Project], languages: list[str] | None = None, formats: list[str] | None = None,
+                strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
+                progress: Callable | None = None, notice: Callable | None = None, force: bool = False,
+                require_review: bool = False, workers: int | None = None, report: Callable | None = None,
+                scheduler: str | None = None) -> list[list[Edition]]:
+    """Build several books in one job graph: every book is gathered and checked before any job runs, the
+    jobs of all run together, longest first, in `workers` processes (default: one per CPU) or on the Dask
+    cluster at `scheduler` (default: $BCBOOK_SCHEDULER), and every book is published only when every job
+    of every book has succeeded. Each book goes to its own build/ folder, or with `out_dir` to
+    `out_dir`/<its folder name> (one book: `out_dir` itself). Returns each book's editions."""
+    formats = formats or list(WRITERS)
+    if unknown := [name for name in formats if name not in WRITERS]:
+        raise BuildError(f"unknown format {', '.join(unknown)}; known: {', '.join(WRITERS)}")
+    names = [project.root.resolve().name for project in projects]
+    if len(set(names)) < len(names):
+        raise BuildError(f"two books have the same folder name ({', '.join(sorted(names))}): their jobs and "
+                         "outputs would share names; rename one folder")
+    many = len(projects) > 1
+    checks = ((check_strict,) if strict else ()) + ((check_review,) if require_review else ())
+    plans = [plan(project, languages, formats, (out_dir / name if many else out_dir) if out_dir else project.build,
+                  tts, checks, force, report, f"{name}/" if many else "", progress=progress, notice=notice)
+             for project, name in zip(projects, names)]
+    tasks = sorted((task for book in plans for task in book.tasks), key=lambda task: RUN_ORDER[task.format])
+    workers = runner.default_workers() if workers is None else workers
+    results = runner.run(tasks, workers, report or (lambda *_: None), scheduler or os.environ.get("BCBOOK_SCHEDULER"))
+    for book in plans:
+        publish(book, results)
+    return [book.editions for book in plans]
+
+
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
           strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
           progress: Callable | None = None, notice: Callable | None = None, force: bool = False,
           require_review: bool = False, workers: int | None = None, report: Callable | None = None,
           scheduler: str | None = None) -> list[Edition]:
-    """Gather, check, render what changed (everything with `force`) in `workers` processes (default: one per
-    CPU) or on the Dask cluster at `scheduler` (default: $BCBOOK_SCHEDULER), then publish. Returns the
-    editions."""
-    formats = formats or list(WRITERS)
-    unknown = [name for name in formats if name not in WRITERS]
-    if unknown:
-        raise BuildError(f"unknown format {', '.join(unknown)}; known: {', '.join(WRITERS)}")
-    editions = gather(project, languages, tts)
-    if strict:
-        check_strict(editions)
-    if require_review:
-        check_review(editions)
-    context = Context(project, out_dir or project.build, tts, progress, notice)
-    manifest = jobs.Manifest(context.out_dir, force=force)
-    workers = runner.default_workers() if workers is None else workers
-    scheduler = scheduler or os.environ.get("BCBOOK_SCHEDULER") or None
-    outputs = render_all(editions, formats, context, manifest, workers, report, scheduler)
-    jobs.Staging(context.out_dir).publish(outputs)  # every job succeeded: now the files change, at once
-    if outputs:
-        write_atomically(manifest.path, manifest.text().encode("utf-8"))
-    manifest.stamp()
-    return editions
+    """Gather, check, render what changed (everything with `force`), then publish one book (build_books).
+    Returns its editions."""
+    return build_books([project], languages, formats, strict, out_dir, tts, progress, notice, force,
+                       require_review, workers, report, scheduler)[0]

@@ -38,35 +38,63 @@ POT = f"locales/{DOMAIN}.pot"
 
 
 def cmd_build(args, out, err) -> int:
-    """Build every language and format (or those named) into build/<lang>/."""
+    """Build every language and format (or those named) into build/<lang>/, for one book or several.
+
+    With BOOK folders (or library files listing them, one per line), every
+    book is checked first, then all their jobs run in one job graph, and
+    each book is published into its own build/ only when every job of
+    every book has succeeded.
+    """
     from .progress import BuildProgress, SpeechProgress
     from .runner import default_workers
-    project = builder.Project(args.project, args.contact)
+    projects = [builder.Project(root, args.contact) for root in _books(args.books)] or \
+        [builder.Project(args.project, args.contact)]
     workers = args.jobs or default_workers()
     progress = BuildProgress(err, workers, args.quiet)
-    editions = builder.build(project, args.lang, args.format, args.strict, args.out, tts=args.tts, force=args.force,
-                             progress=SpeechProgress(err, args.quiet),
-                             notice=lambda text: print(f"note: {text}", file=err),
-                             require_review=args.require_review, workers=workers, report=progress,
-                             scheduler=args.scheduler)
-    for edition in editions:
-        for problem in edition.report.problems:
-            print(f"error: {problem} (English used instead)", file=err)
-        for note in edition.report.notes:
-            print(f"note: {note}", file=err)
-        report = edition.report
-        note = f", {report.fallbacks} in English" if report.fallbacks else ""
-        formats = args.format or list(builder.WRITERS)
-        lang = edition.book.lang
-        made = [name for name in formats if not (name == "audio" and lang in progress.unspoken)]
-        built = [name for name in made if f"{lang}/{name}" not in progress.kept]
-        kept = [name for name in made if name not in built]
-        done = ", ".join(([f"built {', '.join(built)}"] if built else []) + ([f"kept {', '.join(kept)}"] if kept else [])
-                         + (["no narration"] if len(made) < len(formats) else []))
-        print(f"{edition.book.lang}: {done} ({report.percent:.0f}% translated{note})", file=out)
+    books = builder.build_books(projects, args.lang, args.format, args.strict, args.out, tts=args.tts,
+                                force=args.force, progress=SpeechProgress(err, args.quiet),
+                                notice=lambda text: print(f"note: {text}", file=err),
+                                require_review=args.require_review, workers=workers, report=progress,
+                                scheduler=args.scheduler)
+    for project, editions in zip(projects, books):
+        label = f"{project.root.resolve().name}/" if len(projects) > 1 else ""
+        for edition in editions:
+            _edition_lines(edition, label, args.format or list(builder.WRITERS), progress, out, err)
     if not args.quiet:
         print(progress.summary(), file=err)
     return 0
+
+
+def _books(paths: list[Path]) -> list[Path]:
+    """Book folders: each path given, or the folders a library file lists (one per line, relative to it;
+    blank lines and # comments skipped)."""
+    folders = []
+    for path in paths:
+        if path.is_file():
+            lines = [line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
+            folders += [path.parent / line for line in lines if line]
+        else:
+            folders.append(path)
+    for folder in folders:
+        if not (folder / "source" / "book.toml").is_file():
+            raise builder.BuildError(f"{folder}: not a book folder (no source/book.toml)")
+    return folders
+
+
+def _edition_lines(edition, label: str, formats: list[str], progress, out, err) -> None:
+    """What became of one edition: built, kept or not narrated, with its translation state."""
+    for problem in edition.report.problems:
+        print(f"error: {label}{problem} (English used instead)", file=err)
+    for note in edition.report.notes:
+        print(f"note: {label}{note}", file=err)
+    report, lang = edition.report, edition.book.lang
+    note = f", {report.fallbacks} in English" if report.fallbacks else ""
+    made = [name for name in formats if not (name == "audio" and f"{label}{lang}" in progress.unspoken)]
+    built = [name for name in made if f"{label}{lang}/{name}" not in progress.kept]
+    kept = [name for name in made if name not in built]
+    done = ", ".join(([f"built {', '.join(built)}"] if built else []) + ([f"kept {', '.join(kept)}"] if kept else [])
+                     + (["no narration"] if len(made) < len(formats) else []))
+    print(f"{label}{lang}: {done} ({report.percent:.0f}% translated{note})", file=out)
 
 
 def cmd_extract(args, out, err) -> int:
@@ -117,7 +145,8 @@ def cmd_stats(args, out, err) -> int:
     translator signed (`bcbook review LANG --sign`); `changed` counts
     entries signed once but edited (or made fuzzy) since.
     """
-    editions = builder.gather(builder.Project(args.project), args.lang)
+    project = builder.Project(args.project)
+    editions = builder.gather(project, args.lang, cache=project.build / "cache" / "editions")
     print(f"{'lang':<8}{'total':>7}{'done':>7}{'fuzzy':>7}{'missing':>9}{'unsafe':>8}{'complete':>10}"
           f"{'reviewed':>10}{'changed':>9}  review", file=out)
     for edition in editions:
@@ -197,12 +226,15 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--project", type=Path, default=Path("."), help="project folder (default: current)")
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build = _command(commands, "build", cmd_build)
+    build.add_argument("books", nargs="*", type=Path, metavar="BOOK",
+                       help="book folders (or library files listing them) to build together; default: --project")
     build.add_argument("--lang", action="append", help="language code to build (repeatable; default: all)")
     build.add_argument("--format", action="append", choices=list(builder.WRITERS),
                        help="output format (repeatable; default: all). audio also writes the read-aloud "
                             "EPUB, which carries it; epub and audio lay out the US Letter PDF for their page list")
     build.add_argument("--strict", action="store_true", help="fail on any untranslated, fuzzy or unsafe message")
-    build.add_argument("--out", type=Path, help="output folder (default: build/)")
+    build.add_argument("--out", type=Path, help="output folder (default: build/; with several books, "
+                       "one folder per book in it)")
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                        help="run N jobs at once, in worker processes (default: one per CPU; 1: no workers)")
     build.add_argument("--quiet", "-q", action="store_true", help="print only the result lines and errors")

@@ -25,6 +25,7 @@ import io
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
@@ -91,7 +92,20 @@ def embed(documents: list[bytes], book_lang: str) -> list[Font]:
 
 
 def _subset(family: str, weight: str, text: str) -> tuple[bytes, str]:
+    """The subset of an installed font for `text`, and its extension; kept between builds (bcbook.diskcache)
+    under the font file's path, size and time, the text, fontTools' version and this module's code."""
+    import fontTools
+
+    from . import diskcache
     path, index = installed(family, weight)
+    status = Path(path).stat()
+    entry = diskcache.key(path, str(index), str(status.st_size), str(status.st_mtime_ns), text,
+                          fontTools.version, Path(__file__).read_bytes())
+    data = diskcache.remembered("fonts", entry, lambda: _make_subset(path, index, text))
+    return data, ("otf" if data[:4] == b"OTTO" else "ttf")
+
+
+def _make_subset(path: str, index: int, text: str) -> bytes:
     options = subset.Options()
     options.layout_features = ["*"]  # Arabic joining forms, marks, CJK vertical and locale forms
     options.name_IDs = ["*"]  # keep the copyright and the licence (OFL 1.1) with the font
@@ -103,7 +117,7 @@ def _subset(family: str, weight: str, text: str) -> tuple[bytes, str]:
     subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)
-    return buffer.getvalue(), ("otf" if "CFF " in font else "ttf")
+    return buffer.getvalue()
 
 
 @functools.lru_cache(maxsize=None)

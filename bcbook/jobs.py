@@ -61,8 +61,17 @@ NOT_WRITER_OF = {"pdf": (*_SPEECH, "epub.py", "epub_compat.py", "epub_fonts.py",
 def code_version(format_name: str = "") -> str:
     """A hash of the code and assets of bcbook that the writer of `format_name` runs: an edit to the command
     line leaves every job fresh, an edit to the audio leaves the PDFs fresh."""
+    return _digest(NOT_WRITERS + NOT_WRITER_OF.get(format_name, ()))
+
+
+def package_version() -> str:
+    """A hash of all of bcbook's code and assets."""
+    return _digest(())
+
+
+@cache
+def _digest(skipped: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    skipped = NOT_WRITERS + NOT_WRITER_OF.get(format_name, ())
     for path in sorted(_PACKAGE.rglob("*")):
         relative = path.relative_to(_PACKAGE).as_posix()
         if path.is_file() and path.suffix in {".py", ".css", ".toml", ".json", ".xml"} \
@@ -71,12 +80,18 @@ def code_version(format_name: str = "") -> str:
     return digest.hexdigest()
 
 
-def job_key(book, format_name: str, date_time: tuple, settings: str) -> str:
-    """The key of rendering `book` as `format_name`: the same inputs always give the same key."""
+def job_key(book_sha: str, format_name: str, date_time: tuple, settings: str) -> str:
+    """The key of rendering a book (its book_digest) as `format_name`: the same inputs always give the same
+    key."""
     digest = hashlib.sha256()
-    for part in (code_version(format_name), format_name, repr(date_time), settings, repr(book)):
+    for part in (code_version(format_name), format_name, repr(date_time), settings, book_sha):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
+
+
+def book_digest(book) -> str:
+    """The SHA-256 of everything in a translated book (its repr: every block, entry and setting)."""
+    return hashlib.sha256(repr(book).encode("utf-8")).hexdigest()
 
 
 def file_hash(data: bytes) -> str:

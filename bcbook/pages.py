@@ -7,8 +7,9 @@ PDF, to the id of the first element that starts on that page (a sentence
 span, heading, paragraph, figure, the title page or the contents), in
 document order; a page on which nothing with an id starts (a paragraph
 running on from the page before to the page's end) has no entry. The map
-is computed once per book and process: the PDF writer records the one it
-laid out (`record`), so the e-books add no second layout to a full build.
+is computed once per book: the PDF writer records the one it laid out
+(`record`), in the process and in the build folder's cache
+(bcbook.diskcache), so the e-books add no second layout to a build.
 `insert_markers` puts an empty `<span epub:type="pagebreak"
 role="doc-pagebreak" id="page-N" aria-label="N">` right before each of
 those elements in an XHTML document, and `page_list` makes the hidden
@@ -18,6 +19,7 @@ page-list nav that links to them.
 from __future__ import annotations
 
 import hashlib
+import json
 
 from lxml import etree
 
@@ -48,19 +50,33 @@ def first_ids(html_text: str, anchors_per_page: list) -> dict[int, str]:
 
 
 def record(book, pages: dict[int, str]) -> None:
-    """Keep the page map of the US Letter handout just laid out by the PDF writer."""
-    _MAPS[_key(book)] = pages
+    """Keep the page map of the US Letter handout just laid out by the PDF writer (in this process, and
+    between builds in the build folder's cache, so e-book jobs in other processes need no layout)."""
+    from . import diskcache
+    from .jobs import code_version
+    key = _key(book)
+    _MAPS[key] = pages
+    diskcache.remembered("pages", diskcache.key(key, code_version("pdf")),
+                         lambda: json.dumps(pages, sort_keys=True).encode("utf-8"))
 
 
 def letter_pages(book) -> dict[int, str]:
     """The page map of the book's US Letter handout (laid out here unless the PDF writer recorded it)."""
     key = _key(book)
     if key not in _MAPS:
-        from .pdf import render
-        render.lay_out(book, EDITION)  # records the map
-        if key not in _MAPS:
-            raise RuntimeError("the US Letter layout recorded no page map")
+        from . import diskcache
+        from .jobs import code_version
+        stored = diskcache.remembered("pages", diskcache.key(key, code_version("pdf")), lambda: _lay_out(book, key))
+        _MAPS[key] = {int(number): target for number, target in json.loads(stored).items()}
     return _MAPS[key]
+
+
+def _lay_out(book, key: str) -> bytes:
+    from .pdf import render
+    render.lay_out(book, EDITION)  # records the map
+    if key not in _MAPS:
+        raise RuntimeError("the US Letter layout recorded no page map")
+    return json.dumps(_MAPS[key], sort_keys=True).encode("utf-8")
 
 
 def insert_markers(content: bytes, pages: dict[int, str]) -> bytes:

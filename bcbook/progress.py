@@ -26,11 +26,11 @@ class BuildProgress:
         self.seconds: dict[str, list[float]] = defaultdict(list)
         self.skipped, self.total, self.start = 0, 0, time.perf_counter()
         self.kept: set[str] = set()  # job names kept from the last build or taken from a stopped one
-        self.unspoken: dict[str, str] = {}  # language -> why it has no audio (no voice for it)
+        self.unspoken: dict[str, str] = {}  # [book label +] language -> why it has no audio (no voice for it)
 
     def __call__(self, state: str, task, seconds: float, detail: str = "") -> None:
         if state == "unspoken":
-            self.unspoken[task.book.lang] = detail
+            self.unspoken[f"{task.label}{task.book.lang}"] = detail
             self._line(f"{task.name}: {detail}")
         elif state == "queued":
             self.queued[task.name], self.total = task.format, self.total + 1

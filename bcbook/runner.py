@@ -2,7 +2,8 @@
 
 Requires only the standard library (concurrent.futures); writers import
 their engines inside the worker that runs them. Guarantees: each task
-runs exactly once, stages its files itself (bcbook.jobs.Staging, so no
+(which carries its book's context and staging area, so the jobs of
+several books run together) runs exactly once, stages its files itself (bcbook.jobs.Staging, so no
 output travels between processes or waits in memory) and comes back as
 {final path: sha256} with the seconds it took; `report(state, task, seconds)` is called in this process,
 in order, with "running" and "done" for each task (the caller reports
@@ -31,10 +32,17 @@ class Task:
     job: object  # bcbook.jobs.Job
     book: object
     date_time: tuple
+    context: object  # bcbook.context.Context: the book's project and output folder
+    staging: object  # bcbook.jobs.Staging of that output folder
+    label: str = ""  # "<book folder>/" when several books build together
 
     @property
-    def name(self) -> str:  # "<lang>/<format>"
-        return self.job.name
+    def name(self) -> str:  # "<lang>/<format>", after the label
+        return f"{self.label}{self.job.name}"
+
+    def quiet(self) -> "Task":
+        """The task as sent to another process: callbacks stay in this one."""
+        return replace(self, context=replace(self.context, progress=None, notice=_notice))
 
     @property
     def format(self) -> str:
@@ -46,14 +54,18 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _run(task: Task, context, staging) -> tuple[dict[Path, str], float]:
+def _run(task: Task) -> tuple[dict[Path, str], float]:
     """Render one job and stage its files (bcbook.jobs.Staging); {final path: sha256}, seconds."""
     from .build import WRITERS
     from .lang import use_project
+    from . import diskcache
+    context = task.context
     use_project(context.project.source)  # a worker process knows the project's own language rows too
+    diskcache.use(context.out_dir / "cache")  # font subsets and page maps kept between jobs and builds
     start = time.perf_counter()
     files = WRITERS[task.format](task.book, task.date_time, context)
-    hashes = staging.store(task.job, {context.out_dir / task.book.lang / name: data for name, data in files.items()})
+    hashes = task.staging.store(task.job, {context.out_dir / task.book.lang / name: data
+                                           for name, data in files.items()})
     return hashes, time.perf_counter() - start
 
 
@@ -62,23 +74,22 @@ def _notice(text: str) -> None:
     print(f"note: {text}", file=sys.stderr, flush=True)
 
 
-def run(tasks: list[Task], context, staging, workers: int, report: Callable,
+def run(tasks: list[Task], workers: int, report: Callable,
         scheduler: str | None = None) -> dict[str, dict[Path, str]]:
     """{task name: {final path: sha256} of its staged files}, every task run, in `workers` processes
     (1: here), or on the Dask cluster whose scheduler address is given."""
     results: dict[str, dict[Path, str]] = {}
     if scheduler and tasks:
-        return _run_on_cluster(tasks, context, staging, scheduler, report)
+        return _run_on_cluster(tasks, scheduler, report)
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             report("running", task, 0.0)
-            results[task.name], seconds = _run(task, context, staging)
+            results[task.name], seconds = _run(task)
             report("done", task, seconds)
         return results
-    quiet_context = replace(context, progress=None, notice=_notice)  # callbacks stay in this process
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
     with pool:
-        pending = {pool.submit(_run, task, quiet_context, staging): task for task in tasks}
+        pending = {pool.submit(_run, task.quiet()): task for task in tasks}
         for task in tasks[:workers]:
             report("running", task, 0.0)
         started = min(workers, len(tasks))
@@ -97,13 +108,12 @@ def run(tasks: list[Task], context, staging, workers: int, report: Callable,
     return results
 
 
-def _run_on_cluster(tasks: list[Task], context, staging, scheduler: str, report: Callable) -> dict[str, dict[Path, str]]:
+def _run_on_cluster(tasks: list[Task], scheduler: str, report: Callable) -> dict[str, dict[Path, str]]:
     """The same tasks as Dask futures: each worker renders and stages its job in the shared output folder."""
     from distributed import Client, as_completed
-    quiet_context = replace(context, progress=None, notice=_notice)
     results: dict[str, dict[Path, str]] = {}
     with Client(scheduler) as client:
-        futures = {client.submit(_run, task, quiet_context, staging, key=f"bcbook-{task.job.key}", pure=False): task
+        futures = {client.submit(_run, task.quiet(), key=f"bcbook-{task.name}-{task.job.key}", pure=False): task
                    for task in tasks}
         for task in tasks:
             report("running", task, 0.0)

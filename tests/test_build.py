@@ -32,6 +32,20 @@ def test_same_inputs_give_the_same_bytes(tiny, tmp_path):
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes(), path.name
 
 
+def test_editions_come_from_the_cache_only_while_what_they_are_made_of_is_unchanged(tiny, tmp_path, monkeypatch):
+    cache, reads, read_book = tmp_path / "editions", [], builder.reader.read_book
+    monkeypatch.setattr(builder.reader, "read_book", lambda *args: reads.append(args) or read_book(*args))
+    first = builder.gather(tiny, cache=cache)
+    assert builder.gather(tiny, cache=cache) == first and len(reads) == 1  # taken, not gathered again
+    assert builder.gather(tiny, ["es"], cache=cache) == first[1:] and len(reads) == 2  # other languages: a miss
+    catalog = tiny.locales / "es" / "LC_MESSAGES" / "bcbook.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# a translator's note\n", encoding="utf-8")
+    assert builder.gather(tiny, cache=cache) == first and len(reads) == 3  # any byte of a catalog: a miss
+    for entry in cache.iterdir():
+        entry.write_bytes(b"damaged")
+    assert builder.gather(tiny, cache=cache) == builder.gather(tiny)  # a damaged entry is gathered again
+
+
 def test_source_date_epoch_sets_the_modified_date(tiny, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     editions = builder.gather(tiny)
@@ -209,3 +223,31 @@ def test_the_code_a_job_is_keyed_by_holds_everything_its_writer_runs(tiny, tmp_p
     never = jobs.NOT_WRITER_OF[format_name]
     assert [path for _, path in loaded if path.startswith(never)] == []
     assert [path for early, path in loaded if early == "False" and path.startswith(jobs.NOT_WRITERS)] == []
+
+
+def test_several_books_build_in_one_job_graph_and_publish_only_together(tmp_path):
+    """`bcbook build A B` (or a library file naming them): every book checked before any job runs, the
+    jobs of both in one run, each book in its own build/, and nothing published when one book fails."""
+    import subprocess
+    import sys
+
+    from conftest import TINY, copy_project
+    leaflets = [copy_project(TINY, tmp_path / name) for name in ("leaflet-a", "leaflet-b")]
+    (tmp_path / "library.txt").write_text("# the clinic's leaflets\nleaflet-a\n\nleaflet-b\n", encoding="utf-8")
+    command = [sys.executable, "-m", "bcbook.cli", "build", str(tmp_path / "library.txt"), "--format", "epub",
+               "-j", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "leaflet-a/en/epub: done" in done.stderr and "leaflet-b/es/epub: done" in done.stderr
+    assert "leaflet-b/es: built epub" in done.stdout
+    assert all((book.build / lang / "tiny.epub").is_file() for book in leaflets for lang in ("en", "es"))
+    chapter = leaflets[0].source / "chapters" / "01-tiny.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA new English line.\n", encoding="utf-8")
+    catalog = leaflets[1].locales / "es" / "LC_MESSAGES" / "bcbook.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
+    before = (leaflets[0].build / "en" / "tiny.epub").read_bytes()
+    with pytest.raises(PoSyntaxError):
+        builder.build_books(leaflets, formats=["epub"], workers=1)
+    assert (leaflets[0].build / "en" / "tiny.epub").read_bytes() == before  # the first book waits for the second
+    with pytest.raises(builder.BuildError, match="same folder name"):
+        builder.build_books([leaflets[0], builder.Project(tmp_path / "elsewhere" / "leaflet-a")], workers=1)

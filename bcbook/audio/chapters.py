@@ -6,8 +6,11 @@ mastering (master.py and this module), so a changed sentence, pause or
 mastering rule misses; an entry
 holds the mastered samples (16-bit FLAC: `put` returns them as stored, so
 a first build and a rebuild from the cache use the same samples), the MP3
-and each sentence's (start, end) sample; entries are written atomically (a
-temporary file renamed), so an interrupted build leaves only whole ones.
+and each sentence's (start, end) sample; beside it, the chapter as
+levelled for the audiobook's AAC under a given target and ceiling (16-bit
+PCM, kept losslessly as FLAC: what the M4B encoder gets), so an edit
+re-levels one chapter of the audiobook too; entries are written atomically
+(a temporary file renamed), so an interrupted build leaves only whole ones.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from .master import RATE
+from .master import CHUNK, RATE
 
 
 @cache
@@ -56,15 +59,39 @@ class ChapterCache:
     def put(self, key: str, samples: np.ndarray, mp3: bytes, timings) -> np.ndarray:
         """Store a mastered chapter; return its samples as stored."""
         flac = io.BytesIO()
-        soundfile.write(flac, np.clip(samples, -1, 1), RATE, format="FLAC", subtype="PCM_16")
+        with soundfile.SoundFile(flac, "w", RATE, 1, "PCM_16", format="FLAC") as stream:
+            for start in range(0, len(samples), CHUNK):  # no second copy of the chapter
+                stream.write(np.clip(samples[start:start + CHUNK], -1, 1))
         buffer = io.BytesIO()
         np.savez(buffer, flac=np.frombuffer(flac.getvalue(), dtype=np.uint8), mp3=np.frombuffer(mp3, dtype=np.uint8),
                  timings=np.asarray(list(timings), dtype=np.int64).reshape(-1, 2))
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(buffer.getvalue())
-        os.replace(temporary, path)
+        _write(self._path(key), buffer.getvalue())
         stored, _ = soundfile.read(io.BytesIO(flac.getvalue()), dtype="float32")
         return stored
+
+    def _levelled_path(self, key: str, target: float, ceiling: float) -> Path:
+        name = hashlib.sha256(f"{key} levelled {target:.6f} {ceiling:.6f}".encode()).hexdigest()
+        return self.folder / name[:2] / f"{name}.flac"
+
+    def levelled(self, key: str, target: float, ceiling: float, make) -> bytes:
+        """The chapter `key` levelled to (target LUFS, ceiling dB) as 16-bit PCM: stored, or made by
+        `make()` (int16 samples) and stored."""
+        path = self._levelled_path(key, target, ceiling)
+        try:
+            samples, _ = soundfile.read(path, dtype="int16")
+            return samples.astype("<i2").tobytes()
+        except (FileNotFoundError, OSError, soundfile.LibsndfileError):
+            pass
+        samples = make()
+        flac = io.BytesIO()
+        soundfile.write(flac, samples, RATE, format="FLAC", subtype="PCM_16")
+        _write(path, flac.getvalue())
+        return samples.astype("<i2").tobytes()
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.replace(temporary, path)

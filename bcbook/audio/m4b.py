@@ -23,6 +23,9 @@ import numpy as np
 
 RATE = 44100
 AAC_BITRATE = "64k"  # mono speech; AAC-LC
+# ffmpeg's "fast" AAC coder: 3.3x faster than its default (twoloop) on this book's speech (8.6 s, not 28.4 s,
+# for a 16.6-minute chapter), and closer to the source (26.5 dB signal-to-error against 20.6 dB), measured
+AAC_LOSS_DB = 0.1   # measured: the fast coder lowers the integrated loudness of this book's speech by ~0.1 dB
 CEILING_DB = -5.5    # limiter ceiling before AAC, which overshoots sample peaks by 1-3 dB on speech at this rate
 LOWEST_CEILING_DB = -7.5  # below it the limiter cannot bring speech to -19 LUFS (measured: -20 LUFS at -10 dB)
 
@@ -35,9 +38,9 @@ class Tags:
     language: str  # ISO 639-2, e.g. "spa"
 
 
-def write_m4b(chapters: list[tuple[str, int]], pcm: Iterable[np.ndarray], tags: Tags, cover_png: bytes) -> bytes:
-    """One M4B from (title, length in samples) per chapter and their mastered float samples at RATE, in
-    order, one chapter at a time."""
+def write_m4b(chapters: list[tuple[str, int]], pcm: Iterable[bytes], tags: Tags, cover_png: bytes) -> bytes:
+    """One M4B from (title, length in samples) per chapter and their mastered samples at RATE, in order, as
+    16-bit little-endian PCM in pieces (a chapter or less at a time)."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise FileNotFoundError("ffmpeg not found (the M4B audiobook): run `make` as root, or install ffmpeg")
@@ -50,12 +53,12 @@ def write_m4b(chapters: list[tuple[str, int]], pcm: Iterable[np.ndarray], tags: 
                    "-i", "pipe:0", "-i", "chapters.txt", "-i", "cover.png",
                    "-map", "0:a", "-map", "2:v", "-map_metadata", "1", "-map_chapters", "1",
                    "-metadata:s:a:0", f"language={tags.language}",
-                   "-c:a", "aac", "-b:a", AAC_BITRATE, "-c:v", "copy", "-disposition:v:0", "attached_pic",
+                   "-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-c:v", "copy", "-disposition:v:0", "attached_pic",
                    "-fflags", "+bitexact", "-flags:a", "+bitexact", "-flags:v", "+bitexact",
                    "-movflags", "+faststart", "-f", "ipod", "book.m4b"]
         with subprocess.Popen(command, cwd=folder, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-            for samples in pcm:
-                process.stdin.write((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+            for piece in pcm:
+                process.stdin.write(piece)
             process.stdin.close()
             errors = process.stderr.read().decode("utf-8", "replace")
         if process.returncode != 0:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import io
 import math
+from functools import cache
 
 import lameenc
 import numpy as np
 import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly, sosfilt, tf2sos
+from scipy.signal import firwin, resample_poly, sosfilt, tf2sos
 
 from .engine import Speech
 
@@ -38,6 +39,7 @@ LEAD_IN, TAIL = 0.75, 2.0  # seconds of room tone
 ROOM_TONE_DB = -72.0
 BITRATE_KBPS = 96          # constant bit rate, mono
 ENCODER_DELAY = 1105       # samples LAME puts before the audio (lameenc writes no gapless tag), measured
+CHUNK = 1 << 16            # samples worked on at a time (1.5 s): a chapter is held whole at most twice
 
 
 def trim(samples: np.ndarray, rate: int, threshold: float = 0.006, keep: float = 0.01) -> np.ndarray:
@@ -56,28 +58,43 @@ def to_rate(speech: Speech) -> np.ndarray:
 
 
 def assemble(sentences: list[tuple[Speech, float]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Concatenate (speech, pause after) into one track; return it and each sentence's (start, end) sample."""
-    pieces, timings, position = [np.zeros(int(LEAD_IN * RATE), np.float32)], [], int(LEAD_IN * RATE)
-    for speech, pause in sentences:
-        voiced = to_rate(Speech(trim(speech.samples, speech.rate), speech.rate))
-        timings.append((position, position + len(voiced)))
-        gap = np.zeros(int(round(pause * RATE)), np.float32)
-        pieces += [voiced, gap]
-        position += len(voiced) + len(gap)
-    pieces.append(np.zeros(int(TAIL * RATE), np.float32))
-    track = np.concatenate(pieces)
-    noise = np.random.default_rng(20231221).standard_normal(len(track), dtype=np.float32)
-    track += noise * np.float32(10 ** (ROOM_TONE_DB / 20))
+    """Concatenate (speech, pause after) into one track; return it and each sentence's (start, end) sample.
+    The track is written in place, room tone a chunk at a time, so it is the only chapter-sized array."""
+    voiced = [to_rate(Speech(trim(speech.samples, speech.rate), speech.rate)) for speech, _ in sentences]
+    gaps = [int(round(pause * RATE)) for _, pause in sentences]
+    lead, tail = int(LEAD_IN * RATE), int(TAIL * RATE)
+    track = np.zeros(lead + sum(map(len, voiced)) + sum(gaps) + tail, np.float32)
+    timings, position = [], lead
+    for sentence, gap in zip(voiced, gaps):
+        track[position:position + len(sentence)] = sentence
+        timings.append((position, position + len(sentence)))
+        position += len(sentence) + gap
+    noise, level = np.random.default_rng(20231221), np.float32(10 ** (ROOM_TONE_DB / 20))
+    for start in range(0, len(track), CHUNK):  # the generator's stream, whatever the chunk size
+        piece = track[start:start + CHUNK]
+        piece += noise.standard_normal(len(piece), dtype=np.float32) * level
     return track, timings
 
 
-def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0.02) -> np.ndarray:
-    """A look-ahead peak limiter: smooth gain reduction wherever a peak would pass the ceiling."""
-    ceiling = 10 ** (ceiling_db / 20)
+def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0.02, gain_db: float = 0.0,
+          out: np.ndarray | None = None, meter: "Meter | None" = None) -> np.ndarray:
+    """A look-ahead peak limiter after a gain: smooth gain reduction wherever a peak would pass the ceiling.
+    Works a chunk at a time with the filters' reach on both sides, so each chunk is exactly what limiting
+    the whole would give; writes into `out` (default: a new array) and feeds `meter` on the way."""
+    out = np.empty(len(samples), np.float32) if out is None else out
+    ceiling, gain = 10 ** (ceiling_db / 20), np.float32(10 ** (gain_db / 20))
     width = max(1, int(window * RATE))
-    needed = np.minimum(1.0, ceiling / np.maximum(np.abs(samples), 1e-9))
-    gain = uniform_filter1d(minimum_filter1d(needed, size=2 * width + 1), size=width + 1)
-    return (samples * np.minimum(gain, needed)).astype(np.float32)
+    reach = 2 * width + 2  # the minimum filter's half width plus the smoothing's
+    for start in range(0, len(samples), CHUNK):
+        stop = min(len(samples), start + CHUNK)
+        low, high = max(0, start - reach), min(len(samples), stop + reach)
+        piece = samples[low:high] * gain
+        needed = np.minimum(1.0, ceiling / np.maximum(np.abs(piece), 1e-9))
+        smooth = uniform_filter1d(minimum_filter1d(needed, size=2 * width + 1), size=width + 1)
+        out[start:stop] = (piece * np.minimum(smooth, needed))[start - low:stop - low]
+        if meter is not None:
+            meter.feed(out[start:stop])
+    return out
 
 
 def loudness(samples: np.ndarray) -> float:
@@ -87,48 +104,51 @@ def loudness(samples: np.ndarray) -> float:
     return meter.loudness()
 
 
-def true_peak_db(samples: np.ndarray, block: int = 1 << 20) -> float:
-    """4x-oversampled peak (an ITU-R BS.1770 style true-peak estimate), in dBTP, in overlapping blocks."""
-    peak, overlap = 1e-12, 64
-    for start in range(0, len(samples), block):
-        piece = samples[max(0, start - overlap): start + block + overlap].astype(np.float64)
-        peak = max(peak, float(np.max(np.abs(resample_poly(piece, 4, 1)))))
-    return 20 * math.log10(peak)
+def true_peak_db(samples: np.ndarray) -> float:
+    """4x-oversampled peak (an ITU-R BS.1770 style true-peak estimate), in dBTP: Meter's, a chunk at a time."""
+    meter = Meter()
+    meter.feed(samples)
+    return meter.peaks_db()[1]
 
 
-def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> np.ndarray:
+def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB,
+           out: np.ndarray | None = None) -> np.ndarray:
     """Gain, then limit, so that the limited signal is at `target` within 0.05 LU. Limiting lowers loudness
-    by more the higher the gain, so the gain is found by a secant search (two or three tries, at most 8)."""
+    by more the higher the gain, so the gain is found by a secant search (two or three tries, at most 8),
+    each try limited into `out` (default: a new array) and measured on the way."""
+    out = np.empty(len(samples), np.float32) if out is None else out
     current = loudness(samples)
     if math.isinf(current):
-        return samples  # silence
+        out[:] = samples
+        return out  # silence
     gain, tried = target - current, None
     for _ in range(8):
-        limited = limit(samples * np.float32(10 ** (gain / 20)), ceiling_db)
-        error = loudness(limited) - target
+        meter = Meter(peaks=False)
+        limit(samples, ceiling_db, gain_db=gain, out=out, meter=meter)
+        error = meter.loudness() - target
         if abs(error) < 0.05:
             break
         slope = (error - tried[1]) / (gain - tried[0]) if tried and gain != tried[0] else 1.0
         # under a low ceiling the limiter takes most of a gain step back: a small slope needs a large step
         step = -error / min(1.0, max(slope, 0.02))
         tried, gain = (gain, error), gain + max(-12.0, min(12.0, step))
-    return limited
+    return out
 
 
-def finish(samples: np.ndarray, encode=None, decode=None, loss_db: float = ENCODER_LOSS_DB,
+def finish(samples: np.ndarray, loss_db: float = ENCODER_LOSS_DB,
            ceiling_db: float = CEILING_DB) -> tuple[np.ndarray, bytes]:
-    """Master and encode (default: MP3) so that the decoded file meets the targets; returns the PCM and the file.
+    """Master and encode as MP3 so that the decoded file meets the targets; returns the PCM and the file.
 
     `loss_db` is the encoder's usual loudness loss (a first guess); `ceiling_db` the limiter's first ceiling.
+    Holds the chapter twice (as given, as mastered), never its decoded copy: that is heard a chunk at a time.
     """
-    encode, decode = encode or encode_mp3, decode or decode_mp3
-    target, ceiling = TARGET_LUFS + loss_db, ceiling_db
+    target, ceiling, mastered = TARGET_LUFS + loss_db, ceiling_db, np.empty(len(samples), np.float32)
     for _ in range(MAX_PASSES):
-        mastered = master(samples, target, ceiling)
-        encoded = encode(mastered)
-        heard = decode(encoded)
-        error, peak = loudness(heard) - TARGET_LUFS, sample_peak_db(heard)
-        overshoot = max(peak - SAMPLE_PEAK_DB, true_peak_db(heard) - TRUE_PEAK_DB)
+        master(samples, target, ceiling, out=mastered)
+        encoded = encode_mp3(mastered)
+        heard = hear_mp3(encoded)
+        error, (peak, true_peak) = heard.loudness() - TARGET_LUFS, heard.peaks_db()
+        overshoot = max(peak - SAMPLE_PEAK_DB, true_peak - TRUE_PEAK_DB)
         if math.isinf(error) or (abs(error) <= LOUDNESS_TOLERANCE and overshoot <= 0):
             break
         # an encoder's overshoot depends on the transient more than on the ceiling: step down generously
@@ -139,7 +159,7 @@ def finish(samples: np.ndarray, encode=None, decode=None, loss_db: float = ENCOD
 class Meter:
     """What a listener hears of a long signal fed in pieces, without holding it: integrated loudness
     (ITU-R BS.1770-4: pyloudnorm's K-weighting and gating, on 100 ms sums of squares), sample peak and
-    true peak (4x oversampled, as true_peak_db)."""
+    true peak (4x oversampled). Memory holds one chunk of the signal, however long it is."""
 
     STEP = RATE // 10  # 100 ms: a 400 ms gating block is four of these, one every 100 ms (75% overlap)
 
@@ -151,6 +171,10 @@ class Meter:
         self.tail = np.zeros(0)
 
     def feed(self, samples: np.ndarray) -> None:
+        for start in range(0, len(samples), CHUNK):
+            self._feed(samples[start:start + CHUNK])
+
+    def _feed(self, samples: np.ndarray) -> None:
         weighted, self.state = sosfilt(self.sos, samples.astype(np.float64), zi=self.state)
         weighted = np.concatenate([self.rest, weighted])
         whole = len(weighted) // self.STEP * self.STEP
@@ -162,12 +186,21 @@ class Meter:
 
     def _true_peak(self, piece: np.ndarray, margin: int = 32) -> None:
         """The oversampled peak of `piece` away from its cut ends, where the filter rings against the zeros
-        it assumes beyond them; the last 2 x margin samples are looked at again with the next piece."""
-        upsampled = np.abs(resample_poly(piece, 4, 1))
-        start = 4 * margin if len(self.tail) else 0  # the signal's own start is a real edge
-        self.true_peak = max(self.true_peak, float(np.max(upsampled[start:max(start + 1, len(upsampled) - 4 * margin)])))
+        it assumes beyond them; the last 2 x margin samples are looked at again with the next piece.
+        Only blocks that could beat the peak found so far are oversampled, loudest first: an oversampled
+        value is at most _overshoot_bound() times the largest sample within the filter's reach."""
+        start = margin if len(self.tail) else 0  # the signal's own start is a real edge
+        stop = max(start + 1, len(piece) - margin)
+        magnitude = np.abs(piece)
+        blocks = sorted(((float(magnitude[max(0, low - _REACH):min(stop, low + _BLOCK) + _REACH].max()), low)
+                         for low in range(start, stop, _BLOCK)), reverse=True)
+        for loudest, low in blocks:
+            if loudest * _overshoot_bound() < self.true_peak:
+                break
+            high, first = min(stop, low + _BLOCK), max(0, low - margin)
+            upsampled = _oversampled(piece[first:high + margin])
+            self.true_peak = max(self.true_peak, float(upsampled[4 * (low - first):4 * (high - first)].max()))
         self.tail = piece[-2 * margin:]
-
 
     def loudness(self) -> float:
         sums = np.asarray(self.sums)
@@ -187,8 +220,28 @@ class Meter:
         """(sample peak in dBFS, true peak in dBTP), the true peak measured up to the signal's own end."""
         true_peak = self.true_peak
         if len(self.tail):  # its first half was measured with the last piece; its end is the signal's
-            true_peak = max(true_peak, float(np.max(np.abs(resample_poly(self.tail, 4, 1))[2 * len(self.tail):])))
+            true_peak = max(true_peak, float(np.max(_oversampled(self.tail)[2 * len(self.tail):])))
         return 20 * math.log10(max(self.peak, 1e-12)), 20 * math.log10(true_peak)
+
+
+_BLOCK, _REACH = 4096, 11  # true peak: samples per block; input samples a 4x output depends on, each side
+
+
+@cache
+def _taps() -> np.ndarray:
+    """The low-pass filter resample_poly designs for 4x (Kaiser, beta 5), made once, not per call."""
+    return firwin(2 * 10 * 4 + 1, 1 / 4, window=("kaiser", 5.0))
+
+
+@cache
+def _overshoot_bound() -> float:
+    """The most a 4x resample_poly output can exceed the largest input sample it is made of: the largest sum
+    of absolute taps of any of its filter's phases."""
+    return max(float(np.abs(4 * _taps()[phase::4]).sum()) for phase in range(4)) * 1.0001
+
+
+def _oversampled(samples: np.ndarray) -> np.ndarray:
+    return np.abs(resample_poly(samples, 4, 1, window=_taps()))
 
 
 def decode_mp3(mp3: bytes) -> np.ndarray:
@@ -197,16 +250,33 @@ def decode_mp3(mp3: bytes) -> np.ndarray:
     return samples
 
 
+def hear_mp3(mp3: bytes) -> "Meter":
+    """What a listener hears of an MP3 (Meter), decoded a chunk at a time."""
+    import soundfile
+    meter = Meter()
+    for block in soundfile.blocks(io.BytesIO(mp3), blocksize=CHUNK, dtype="float32"):
+        meter.feed(block)
+    return meter
+
+
 def sample_peak_db(samples: np.ndarray) -> float:
     return 20 * math.log10(max(float(np.max(np.abs(samples))) if len(samples) else 0.0, 1e-12))
 
 
+def pcm16(samples: np.ndarray) -> bytes:
+    """Float samples as 16-bit little-endian PCM (clipped at full scale)."""
+    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+
+
 def encode_mp3(samples: np.ndarray) -> bytes:
-    """Encode once: constant bit-rate MP3 (LAME). Decoders start the audio ENCODER_DELAY samples late."""
+    """Encode once, a chunk at a time: constant bit-rate MP3 (LAME). Decoders start the audio ENCODER_DELAY
+    samples late."""
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(BITRATE_KBPS)
     encoder.set_in_sample_rate(RATE)
     encoder.set_channels(1)
     encoder.set_quality(5)
-    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
-    return bytes(encoder.encode(pcm) + encoder.flush())
+    encoded = bytearray()
+    for start in range(0, len(samples), CHUNK):
+        encoded += encoder.encode(pcm16(samples[start:start + CHUNK]))
+    return bytes(encoded + encoder.flush())

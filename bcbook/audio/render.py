@@ -62,6 +62,7 @@ class _Chapter:
     length: int  # in samples
     timings: list
     mp3: bytes
+    key: str  # in the chapter cache
 
 
 def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, bytes]:
@@ -72,39 +73,48 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, byt
     names = (book.meta.publisher,)  # a proper name: said as written, in any voice
     lexicon = Lexicon.load(options.lexicon_dir, book.lang, book.meta.languages, names)
     chapters = script(book, lexicon, lambda lang: Lexicon.load(options.lexicon_dir, lang, book.meta.languages, names))
+    store = ChapterCache(options.cache.folder.parent / "chapters")
     with tempfile.TemporaryDirectory(prefix="bcbook-audio-") as scratch:
-        mastered = _master_chapters(book, chapters, engine, lexicon, options, Path(scratch))
-        return _files(book, mastered, f"{engine.name}, {voice}", date_time)
+        mastered = _master_chapters(book, chapters, engine, lexicon, options, store, Path(scratch))
+        return _files(book, mastered, f"{engine.name}, {voice}", date_time, store)
 
 
 def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, options: AudioOptions,
-                     scratch: Path) -> list[_Chapter]:
+                     store: ChapterCache, scratch: Path) -> list[_Chapter]:
     """Each chapter mastered, or taken from the chapter cache when its sentences and pauses are unchanged
     (then its speech is not even read); its samples go to `scratch` for the audiobook."""
     total, done, mastered = sum(len(chapter.utterances) for chapter in chapters), 0, []
-    store = ChapterCache(options.cache.folder.parent / "chapters")
     for chapter in chapters:
         lines = [_line(engine, book.lang, lexicon, utterance, options) for utterance in chapter.utterances]
         key = chapter_key([line[0] for line in lines], [utterance.pause for utterance in chapter.utterances])
         stored = store.get(key)
         if stored is None:
-            sentences = []
-            for (speech_key, voice, lang, text), utterance in zip(lines, chapter.utterances):
-                sentences.append((_speak(engine, voice, lang, text, speech_key, options), utterance.pause))
-                done += 1
-                if options.progress:
-                    options.progress(book.lang, done, total)
-            track, timings = master.assemble(sentences)
-            samples, mp3 = master.finish(track)
-            stored = (store.put(key, samples, mp3, timings), mp3, timings)
-        elif options.progress:
-            done += len(lines)
+            _master_one(chapter, lines, engine, options, store, key, (book.lang, done, total))
+            stored = store.get(key)  # as stored, so a first build and a rebuild use the same samples
+        done += len(lines)
+        if options.progress:
             options.progress(book.lang, done, total)
         samples, mp3, timings = stored
         pcm = scratch / f"{chapter.number:02d}.npy"
         np.save(pcm, samples)
-        mastered.append(_Chapter(chapter, pcm, len(samples), timings, mp3))
+        mastered.append(_Chapter(chapter, pcm, len(samples), timings, mp3, key))
+        del samples, stored  # one chapter in memory at a time
     return mastered
+
+
+def _master_one(chapter, lines, engine, options: AudioOptions, store: ChapterCache, key: str, where) -> None:
+    """Speak (from the speech cache where it can), assemble, master and store one chapter."""
+    lang, done, total = where
+    sentences = []
+    for (speech_key, voice, line_lang, text), utterance in zip(lines, chapter.utterances):
+        sentences.append((_speak(engine, voice, line_lang, text, speech_key, options), utterance.pause))
+        done += 1
+        if options.progress:
+            options.progress(lang, done, total)
+    track, timings = master.assemble(sentences)
+    del sentences
+    samples, mp3 = master.finish(track)
+    store.put(key, samples, mp3, timings)
 
 
 def _line(engine, book_lang: str, lexicon: Lexicon, utterance, options: AudioOptions) -> tuple[str, str, str, str]:
@@ -125,7 +135,7 @@ def _speak(engine, voice: str, lang: str, text: str, key: str, options: AudioOpt
     return stored
 
 
-def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple) -> dict[str, bytes]:
+def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple, store: ChapterCache) -> dict[str, bytes]:
     cover = cover_png(book)
     artist = inline.plain_text(book.labels["audio-artist"].inlines).format_map(
         {"publisher": book.meta.publisher, "voice": voice})
@@ -137,7 +147,7 @@ def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple) -
         playlist += [f"#EXTINF:{round(chapter.length / master.RATE)},{_one_line(chapter.script.title)}",
                      f"{name}.mp3"]
     files["audio/playlist.m3u8"] = ("\n".join(playlist) + "\n").encode("utf-8")
-    files[f"audio/{book.meta.slug}.m4b"] = audiobook(book, chapters, artist, voice, cover)
+    files[f"audio/{book.meta.slug}.m4b"] = audiobook(book, chapters, artist, voice, cover, store)
     from .. import epub  # the read-aloud EPUB: the e-book with this narration's audio and timings
     files[f"{book.meta.slug}-read-aloud.epub"] = epub.render(book, date_time, narration(chapters, voice))
     return files
@@ -160,7 +170,8 @@ def narration(chapters: list[_Chapter], voice: str) -> overlays.Narration:
         for chapter in chapters))
 
 
-def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cover: bytes) -> bytes:
+def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cover: bytes,
+              store: ChapterCache) -> bytes:
     """The whole book as one M4B with chapter marks, from the chapters' mastered PCM a chapter at a time.
 
     The chapters were levelled for LAME's loss; AAC keeps loudness, so each is levelled again for AAC
@@ -169,10 +180,9 @@ def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cov
     tags = m4b.Tags(inline.plain_text(book.meta.title.inlines), artist, voice,
                     (by_language(ISO_639_2, book.lang) or "und"))
     marks = [(chapter.script.title, chapter.length) for chapter in chapters]
-    target, ceiling, best = master.TARGET_LUFS, m4b.CEILING_DB, (math.inf, b"")
+    target, ceiling, best = master.TARGET_LUFS + m4b.AAC_LOSS_DB, m4b.CEILING_DB, (math.inf, b"")
     for _ in range(master.MAX_PASSES):
-        levelled = (master.master(np.load(chapter.pcm), target, ceiling) for chapter in chapters)
-        encoded = m4b.write_m4b(marks, levelled, tags, cover)
+        encoded = m4b.write_m4b(marks, _levelled(chapters, store, target, ceiling), tags, cover)
         heard = m4b.measure(encoded)
         error, (peak, true_peak) = heard.loudness() - master.TARGET_LUFS, heard.peaks_db()
         overshoot = max(peak - master.SAMPLE_PEAK_DB, true_peak - master.TRUE_PEAK_DB)
@@ -183,6 +193,19 @@ def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cov
         # never so far that the limiter cannot reach the loudness any more (about -8 dB for speech)
         target, ceiling = target - error, max(m4b.LOWEST_CEILING_DB, ceiling - max(0.0, overshoot + 0.2))
     return best[1]  # the pass nearest the targets (the tests measure what it gives)
+
+
+def _levelled(chapters: list[_Chapter], store: ChapterCache, target: float, ceiling: float):
+    """Each chapter levelled for AAC as 16-bit PCM, from the chapter cache where an earlier build did it."""
+    for chapter in chapters:
+        yield store.levelled(chapter.key, target, ceiling, lambda: _level(chapter.pcm, target, ceiling))
+
+
+def _level(pcm: Path, target: float, ceiling: float) -> np.ndarray:
+    samples = master.master(np.load(pcm), target, ceiling)
+    np.clip(samples, -1, 1, out=samples)
+    samples *= 32767
+    return samples.astype("<i2")
 
 
 def _one_line(text: str) -> str:
