@@ -168,7 +168,8 @@ def plan(project: Project, languages: list[str] | None, formats: list[str], out_
     finished by a stopped build (taken) or to run. `report(state, task, seconds, detail="")` hears of
     each (bcbook.progress); `label` starts the job names when several books build together."""
     report = report or (lambda state, task, seconds, detail="": None)
-    editions = gather(project, languages, tts, cache=out_dir / "cache" / "editions")
+    editions = gather(project, languages, tts, cache=project.build / "cache" / "editions")  # as stats: a
+    # build refused by a check leaves no --out folder behind
     for check in checks:
         check(editions)
     context = Context(project, out_dir, tts, callbacks.get("progress"), callbacks.get("notice"))
