@@ -18,7 +18,6 @@ page-list nav that links to them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from lxml import etree
@@ -32,7 +31,8 @@ _MAPS: dict[str, dict[int, str]] = {}
 
 
 def _key(book) -> str:
-    return hashlib.sha256(repr(book).encode("utf-8")).hexdigest()
+    from .jobs import book_digest
+    return book_digest(book)
 
 
 def first_ids(html_text: str, anchors_per_page: list) -> dict[int, str]:

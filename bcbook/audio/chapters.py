@@ -18,14 +18,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import soundfile
 
+from ..jobs import write_atomically
 from .master import CHUNK, RATE
 
 
@@ -65,7 +64,7 @@ class ChapterCache:
         buffer = io.BytesIO()
         np.savez(buffer, flac=np.frombuffer(flac.getvalue(), dtype=np.uint8), mp3=np.frombuffer(mp3, dtype=np.uint8),
                  timings=np.asarray(list(timings), dtype=np.int64).reshape(-1, 2))
-        _write(self._path(key), buffer.getvalue())
+        write_atomically(self._path(key), buffer.getvalue())
         stored, _ = soundfile.read(io.BytesIO(flac.getvalue()), dtype="float32")
         return stored
 
@@ -85,13 +84,6 @@ class ChapterCache:
         samples = make()
         flac = io.BytesIO()
         soundfile.write(flac, samples, RATE, format="FLAC", subtype="PCM_16")
-        _write(path, flac.getvalue())
+        write_atomically(path, flac.getvalue())
         return samples.astype("<i2").tobytes()
 
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)

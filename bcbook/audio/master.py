@@ -263,9 +263,17 @@ def sample_peak_db(samples: np.ndarray) -> float:
     return 20 * math.log10(max(float(np.max(np.abs(samples))) if len(samples) else 0.0, 1e-12))
 
 
+def to_int16(samples: np.ndarray) -> np.ndarray:
+    """Float samples as 16-bit little-endian integers (clipped at full scale), a chunk at a time."""
+    out = np.empty(len(samples), "<i2")
+    for start in range(0, len(samples), CHUNK):
+        out[start:start + CHUNK] = (np.clip(samples[start:start + CHUNK], -1, 1) * 32767).astype("<i2")
+    return out
+
+
 def pcm16(samples: np.ndarray) -> bytes:
-    """Float samples as 16-bit little-endian PCM (clipped at full scale)."""
-    return (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
+    """Float samples as 16-bit little-endian PCM bytes."""
+    return to_int16(samples).tobytes()
 
 
 def encode_mp3(samples: np.ndarray) -> bytes:

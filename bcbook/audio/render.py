@@ -202,10 +202,7 @@ def _levelled(chapters: list[_Chapter], store: ChapterCache, target: float, ceil
 
 
 def _level(pcm: Path, target: float, ceiling: float) -> np.ndarray:
-    samples = master.master(np.load(pcm), target, ceiling)
-    np.clip(samples, -1, 1, out=samples)
-    samples *= 32767
-    return samples.astype("<i2")
+    return master.to_int16(master.master(np.load(pcm), target, ceiling))
 
 
 def _one_line(text: str) -> str:
