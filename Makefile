@@ -84,7 +84,10 @@ figures: system $(STAMP)
 stats: $(STAMP)
 	$(BIN)/bcbook stats
 
+# The anchors: pandoc (the EPUB) and espeak-ng's command line (the speech), installed when missing (as root).
+BENCH_NEEDS := pandoc:pandoc espeak-ng:espeak-ng
 bench: $(STAMP)
+	@$(MAKE) --no-print-directory system DEBIAN_NEEDS="$(BENCH_NEEDS)"
 	$(BIN)/python -m bcbook.bench $(BENCH)
 
 clean:

@@ -1,12 +1,14 @@
 """Benchmark: the build's scenarios on a scratch copy of the project, with anchors beside them (`make bench`).
 
-Requires the library, and for the anchors pandoc, weasyprint and
-espeak-ng on PATH (a missing one is reported, not faked). Guarantees:
-the project is copied to a temporary folder (source/ and locales/; the
-real build/ is untouched) and each scenario runs `bcbook` as a child
-process, so wall time includes start-up and peak RSS is the largest
-process of the scenario (getrusage in a small wrapper process per
-scenario: a worker's, or the main process's); the scenarios are a cold build (empty speech and
+Requires the library, Linux's /proc, and for the anchors pandoc and
+espeak-ng on PATH (`make bench` installs them as root; a missing one is
+reported, not faked). Guarantees: the project (source/ and locales/) and
+bcbook's own code are copied to a temporary folder, so the real build/
+is untouched and editing the code while it runs changes nothing; each
+scenario runs `bcbook` as a child process, so wall time includes
+start-up, and peak RSS is that of the scenario's largest process (the
+main one, a worker or ffmpeg: each one's high-water mark, looked at ten
+times a second); the scenarios are a cold build (empty speech and
 chapter caches) of the five languages of issue 15's table (en, es,
 zh-Hans, vi, ar; `--lang` to choose others), nothing changed, one English
 sentence changed (`--lang en`), commands that render nothing (`--help`,
@@ -29,31 +31,69 @@ from pathlib import Path
 BCBOOK = [sys.executable, "-c", "import sys\nfrom bcbook.cli import main\nsys.exit(main(sys.argv[1:]))"]
 
 
-# Runs one command and prints the peak RSS (kB) of its largest process, that command's alone.
-_MEASURE = ("import resource, subprocess, sys\n"
-            "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+def _children() -> dict[int, list[int]]:
+    """{parent pid: child pids} of every process (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                parent = int(Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # gone meanwhile
+            children.setdefault(parent, []).append(int(entry.name))
+    return children
+
+
+def _high_water_mb(pid: int) -> float:
+    """The peak resident memory of a running process (VmHWM), in MB; 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _tree(root: int) -> list[int]:
+    children, found, todo = _children(), [root], [root]
+    while todo:
+        kids = children.get(todo.pop(), [])
+        found += kids
+        todo += kids
+    return found
 
 
 def _run(argv: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB of its largest process) of one command."""
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURE, *argv], cwd=cwd, check=True, capture_output=True,
-                          text=True)
-    return time.perf_counter() - start, int(done.stdout.split()[-1]) / 1024
+    """(wall seconds, peak RSS in MB of its largest process) of one command: the command and every process it
+    starts (workers, ffmpeg) are looked at ten times a second, and each one's high-water mark kept."""
+    start, peak = time.perf_counter(), 0.0
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        while process.poll() is None:
+            peak = max([peak, *map(_high_water_mb, _tree(process.pid))])
+            time.sleep(0.1)
+        wall = time.perf_counter() - start
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"bench: {' '.join(argv[-6:])} failed:\n{errors.read().decode('utf-8', 'replace')}")
+    return wall, peak
 
 
 def _anchor(name: str, argv: list[str], cwd: Path) -> str:
     if shutil.which(argv[0]) is None:
-        return f"{name}: {argv[0]} not installed"
+        return f"{name}: {argv[0]} not installed (make bench installs it as root)"
     wall, _ = _run(argv, cwd)
     return f"{name} {wall:.2f} s"
 
 
 def _scratch(project: Path, folder: Path) -> Path:
+    """The project's source and locales, and this bcbook's code (first on PYTHONPATH for the scenarios)."""
     copy = folder / "project"
     for part in ("source", "locales"):
         shutil.copytree(project / part, copy / part)
+    shutil.copytree(Path(__file__).parent, folder / "code" / "bcbook", ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder / "code"), os.environ.get("PYTHONPATH")]))
     return copy
 
 
@@ -72,7 +112,7 @@ def _anchors(copy: Path, out: Path) -> str:
     from .pdf import document
     html.write_bytes(document.html_document(builder.gather(builder.Project(copy), ["en"])[0].book, "letter"))
     return "; ".join([_anchor("pandoc EPUB", ["pandoc", *chapters, "-o", str(out / "pandoc.epub")], copy),
-                      _anchor("weasyprint PDF", ["weasyprint", str(html), str(out / "weasy.pdf")], copy),
+                      _anchor("weasyprint PDF", [sys.executable, "-m", "weasyprint", str(html), str(out / "weasy.pdf")], copy),
                       _anchor("espeak-ng chapter 1", ["espeak-ng", "-v", "en-us", "-f", chapters[0], "-w",
                                                       str(out / "espeak.wav")], copy)])
 
@@ -123,7 +163,8 @@ def main(argv=None) -> int:
     options.add_argument("--lang", action="append", help=f"a language to build (repeatable; default: "
                          f"{' '.join(LANGUAGES)}, as in issue 15)")
     args = options.parse_args(argv)
-    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    # the code copy may keep its bytecode (in the temporary folder), as an installed bcbook does
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     print(f"{'scenario':<44} {'wall':>9} {'peak RSS':>10}  anchors (the same work by other tools)")
     for name, wall, rss, anchors in scenarios(args.project.resolve(), args.long, args.lang or LANGUAGES):
         print(f"{name:<44} {wall:8.2f}s {rss:8.0f} MB  {anchors}", flush=True)

@@ -4,13 +4,14 @@ Requires numpy and soundfile. Guarantees: an entry's key covers the speech-cache
 the chapter's sentences in order, their pauses and the code of the
 mastering (master.py and this module), so a changed sentence, pause or
 mastering rule misses; an entry
-holds the mastered samples (16-bit FLAC: `put` returns them as stored, so
-a first build and a rebuild from the cache use the same samples), the MP3
-and each sentence's (start, end) sample; beside it, the chapter as
-levelled for the audiobook's AAC under a given target and ceiling (16-bit
-PCM, kept losslessly as FLAC: what the M4B encoder gets), so an edit
-re-levels one chapter of the audiobook too; entries are written atomically
-(a temporary file renamed), so an interrupted build leaves only whole ones.
+holds the mastered samples (a 16-bit FLAC file, read back by `samples`,
+so a first build and a rebuild from the cache use the same samples), the
+MP3 and each sentence's (start, end) sample; beside it, the chapter as
+encoded for the audiobook (bcbook.audio.m4b: ADTS AAC, with what a listener
+hears of it), keyed also by the loudness offset asked for, the code of
+m4b.py and ffmpeg's version, so an edit re-encodes one chapter of the
+audiobook too; entries are written atomically (a temporary file renamed),
+so an interrupted build leaves only whole ones.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -25,7 +28,7 @@ import numpy as np
 import soundfile
 
 from ..jobs import write_atomically
-from .master import CHUNK, RATE
+from .master import RATE
 
 
 @cache
@@ -46,44 +49,77 @@ class ChapterCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.npz"
 
-    def get(self, key: str) -> tuple[np.ndarray, bytes, list[tuple[int, int]]] | None:
-        """(samples, MP3 bytes, timings) of a stored chapter, or None."""
+    def get(self, key: str) -> tuple[int, bytes, list[tuple[int, int]]] | None:
+        """(length in samples, MP3 bytes, timings) of a stored chapter, or None; its samples are not read."""
         try:
+            length = soundfile.info(str(self._path(key).with_suffix(".flac"))).frames
             with np.load(self._path(key)) as entry:
-                samples, _ = soundfile.read(io.BytesIO(entry["flac"].tobytes()), dtype="float32")
-                return samples, entry["mp3"].tobytes(), [tuple(map(int, pair)) for pair in entry["timings"]]
+                return length, entry["mp3"].tobytes(), [tuple(map(int, pair)) for pair in entry["timings"]]
         except (FileNotFoundError, ValueError, KeyError, OSError, soundfile.LibsndfileError):
             return None
 
-    def put(self, key: str, samples: np.ndarray, mp3: bytes, timings) -> np.ndarray:
-        """Store a mastered chapter; return its samples as stored."""
+    def samples(self, key: str) -> np.ndarray:
+        """The mastered samples of a stored chapter, as float32 (read from its FLAC file, no other copy)."""
+        samples, _ = soundfile.read(self._path(key).with_suffix(".flac"), dtype="float32")
+        return samples
+
+    def put(self, key: str, chunks: Iterable[np.ndarray], mp3: bytes, timings) -> None:
+        """Store a mastered chapter, its samples given a chunk at a time (kept as 16-bit FLAC beside the
+        entry: a rebuild and a first build then use the same samples, read back with `samples`). The FLAC
+        is written first, so an entry is whole when its .npz exists."""
         flac = io.BytesIO()
         with soundfile.SoundFile(flac, "w", RATE, 1, "PCM_16", format="FLAC") as stream:
-            for start in range(0, len(samples), CHUNK):  # no second copy of the chapter
-                stream.write(np.clip(samples[start:start + CHUNK], -1, 1))
+            for chunk in chunks:  # no copy of the whole chapter
+                stream.write(np.clip(chunk, -1, 1))
+        write_atomically(self._path(key).with_suffix(".flac"), flac.getbuffer())
+        del flac
         buffer = io.BytesIO()
-        np.savez(buffer, flac=np.frombuffer(flac.getvalue(), dtype=np.uint8), mp3=np.frombuffer(mp3, dtype=np.uint8),
+        np.savez(buffer, mp3=np.frombuffer(mp3, dtype=np.uint8),
                  timings=np.asarray(list(timings), dtype=np.int64).reshape(-1, 2))
-        write_atomically(self._path(key), buffer.getvalue())
-        stored, _ = soundfile.read(io.BytesIO(flac.getvalue()), dtype="float32")
-        return stored
+        write_atomically(self._path(key), buffer.getbuffer())
 
-    def _levelled_path(self, key: str, target: float, ceiling: float) -> Path:
-        name = hashlib.sha256(f"{key} levelled {target:.6f} {ceiling:.6f}".encode()).hexdigest()
-        return self.folder / name[:2] / f"{name}.flac"
+    def _aac_path(self, key: str, offset_db: float) -> Path:
+        from . import m4b
+        fields = f"{key} aac {offset_db:.6f} {_m4b_code()} {m4b.ffmpeg_version()}"
+        name = hashlib.sha256(fields.encode()).hexdigest()
+        return self.folder / name[:2] / f"{name}.aac.npz"
 
-    def levelled(self, key: str, target: float, ceiling: float, make) -> bytes:
-        """The chapter `key` levelled to (target LUFS, ceiling dB) as 16-bit PCM: stored, or made by
-        `make()` (int16 samples) and stored."""
-        path = self._levelled_path(key, target, ceiling)
+    def aac(self, key: str, offset_db: float, make) -> "Encoded":
+        """The chapter `key` as encoded for the audiobook, its loudness target moved by `offset_db`: stored,
+        or made by `make()` as (ADTS bytes, decoded length in samples, Meter of the decoded stream)."""
+        path = self._aac_path(key, offset_db)
         try:
-            samples, _ = soundfile.read(path, dtype="int16")
-            return samples.astype("<i2").tobytes()
-        except (FileNotFoundError, OSError, soundfile.LibsndfileError):
+            return Encoded.read(path)
+        except (FileNotFoundError, ValueError, KeyError, OSError):
             pass
-        samples = make()
-        flac = io.BytesIO()
-        soundfile.write(flac, samples, RATE, format="FLAC", subtype="PCM_16")
-        write_atomically(path, flac.getvalue())
-        return samples.astype("<i2").tobytes()
+        stream, length, heard = make()
+        buffer = io.BytesIO()
+        np.savez(buffer, aac=np.frombuffer(stream, dtype=np.uint8), length=np.int64(length),
+                 sums=np.asarray(heard.sums, dtype=np.float64), peaks=np.asarray(heard.peaks_db()))
+        write_atomically(path, buffer.getvalue())
+        return Encoded.read(path)
 
+
+@cache
+def _m4b_code() -> str:
+    return hashlib.sha256((Path(__file__).parent / "m4b.py").read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A chapter encoded for the audiobook, as stored: where, its decoded length, and what a listener hears
+    of it (100 ms loudness sums, sample and true peak in dB); the stream itself is read only when joined."""
+
+    path: Path
+    length: int
+    sums: np.ndarray
+    peaks_db: tuple[float, float]
+
+    @classmethod
+    def read(cls, path: Path) -> "Encoded":
+        with np.load(path) as entry:
+            return cls(path, int(entry["length"]), entry["sums"], tuple(map(float, entry["peaks"])))
+
+    def stream(self) -> bytes:
+        with np.load(self.path) as entry:
+            return entry["aac"].tobytes()

@@ -1,13 +1,21 @@
-"""The audiobook file: mastered chapters -> one M4B (AAC in MP4) with chapter marks, cover art and tags.
+"""The audiobook file: each chapter encoded as AAC on its own, then joined into one M4B (AAC in MP4) with
+chapter marks, cover art and tags.
 
-Requires the ffmpeg command (Debian package ffmpeg: its native AAC encoder
-and the `ipod` muxer). Guarantees: the chapters' mastered PCM is streamed
-to one encode (never joined from encoded files), so memory holds one
-chapter at a time; chapter marks start exactly where each chapter starts
-(sample time base); title, album, artist (publisher and synthetic voice),
-composer (the voice), genre, language and the cover are tagged; the
-output is reproducible byte for byte on one machine image (bitexact flags,
-no encoder or creation-time tags).
+Requires the ffmpeg command (Debian package ffmpeg: its native AAC encoder,
+the ADTS and `ipod` muxers). Guarantees: a chapter is encoded to ADTS AAC
+by `encode_aac` from a whole number of 1024-sample frames, and the encoder
+primes its stream with one frame of silence, so it decodes to exactly
+`heard_length` samples: silence, then the chapter, whose room-tone tail
+was shortened by the same amount (`fed_length`), so chapter lengths are
+kept within a frame. ADTS frames delimit themselves, so the book is the
+chapters' streams one after another, copied into MP4 without decoding
+or encoding again (an edit re-encodes one chapter); at each join the decoder
+overlaps the end of one encode with the start of the next, and both saw
+silence there (a test decodes the joins). Chapter marks start exactly where
+each chapter's frames start (sample time base); title, album, artist
+(publisher and synthetic voice), composer (the voice), genre, language
+and the cover are tagged; the output is reproducible byte for byte on one
+machine image (bitexact flags, no encoder or creation-time tags).
 """
 
 from __future__ import annotations
@@ -17,17 +25,20 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 RATE = 44100
+FRAME = 1024  # samples per AAC frame; the encoder's priming is one frame
 AAC_BITRATE = "64k"  # mono speech; AAC-LC
 # ffmpeg's "fast" AAC coder: 3.3x faster than its default (twoloop) on this book's speech (8.6 s, not 28.4 s,
 # for a 16.6-minute chapter), and closer to the source (26.5 dB signal-to-error against 20.6 dB), measured
 AAC_LOSS_DB = 0.1   # measured: the fast coder lowers the integrated loudness of this book's speech by ~0.1 dB
 CEILING_DB = -5.5    # limiter ceiling before AAC, which overshoots sample peaks by 1-3 dB on speech at this rate
 LOWEST_CEILING_DB = -7.5  # below it the limiter cannot bring speech to -19 LUFS (measured: -20 LUFS at -10 dB)
+_BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact"]
 
 
 @dataclass(frozen=True)
@@ -38,31 +49,85 @@ class Tags:
     language: str  # ISO 639-2, e.g. "spa"
 
 
-def write_m4b(chapters: list[tuple[str, int]], pcm: Iterable[bytes], tags: Tags, cover_png: bytes) -> bytes:
-    """One M4B from (title, length in samples) per chapter and their mastered samples at RATE, in order, as
-    16-bit little-endian PCM in pieces (a chapter or less at a time)."""
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
+def ffmpeg() -> str:
+    found = shutil.which("ffmpeg")
+    if found is None:
         raise FileNotFoundError("ffmpeg not found (the M4B audiobook): run `make` as root, or install ffmpeg")
-    chapters = list(chapters)
-    with tempfile.TemporaryDirectory(prefix="bcbook-m4b-") as folder:
-        folder = Path(folder)
-        (folder / "chapters.txt").write_text(ffmetadata(chapters, tags), encoding="utf-8")
-        (folder / "cover.png").write_bytes(cover_png)
-        command = [ffmpeg, "-nostdin", "-loglevel", "error", "-f", "s16le", "-ar", str(RATE), "-ac", "1",
-                   "-i", "pipe:0", "-i", "chapters.txt", "-i", "cover.png",
-                   "-map", "0:a", "-map", "2:v", "-map_metadata", "1", "-map_chapters", "1",
-                   "-metadata:s:a:0", f"language={tags.language}",
-                   "-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, "-c:v", "copy", "-disposition:v:0", "attached_pic",
-                   "-fflags", "+bitexact", "-flags:a", "+bitexact", "-flags:v", "+bitexact",
-                   "-movflags", "+faststart", "-f", "ipod", "book.m4b"]
-        with subprocess.Popen(command, cwd=folder, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-            for piece in pcm:
-                process.stdin.write(piece)
+    return found
+
+
+@cache
+def ffmpeg_version() -> str:
+    """ffmpeg's version line: its encoder's bytes are part of what a cached chapter depends on."""
+    return subprocess.run([ffmpeg(), "-version"], capture_output=True, text=True, check=True).stdout.split("\n")[0]
+
+
+def fed_length(length: int) -> int:
+    """How many of a chapter's `length` samples to encode: whole frames, leaving room for the priming frame."""
+    return max(0, (length - FRAME) // FRAME * FRAME)
+
+
+def heard_length(fed: int) -> int:
+    """Samples a decoder gives for `fed` samples (a whole number of frames) encoded: the priming, then them."""
+    return fed + FRAME
+
+
+def encode_aac(samples) -> bytes:
+    """Float samples at RATE (a whole number of frames: fed_length; an array or its chunks) as an ADTS AAC-LC
+    stream; the samples go to the encoder a chunk at a time, so no second copy of the chapter is made."""
+    from .master import chunks, pcm16
+    with tempfile.TemporaryDirectory(prefix="bcbook-aac-") as folder:
+        path = Path(folder) / "chapter.aac"
+        command = [ffmpeg(), "-nostdin", "-loglevel", "error", "-f", "s16le", "-ar", str(RATE), "-ac", "1",
+                   "-i", "pipe:0", "-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE, *_BITEXACT,
+                   "-f", "adts", str(path)]
+        with subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+            for chunk in chunks(samples):
+                process.stdin.write(pcm16(chunk))
             process.stdin.close()
             errors = process.stderr.read().decode("utf-8", "replace")
         if process.returncode != 0:
-            raise RuntimeError(f"ffmpeg could not write the M4B: {errors.strip()}")
+            raise RuntimeError(f"ffmpeg could not encode AAC: {errors.strip()}")
+        return path.read_bytes()
+
+
+def hear(encoded: bytes):
+    """What a listener hears of AAC (an ADTS stream or an M4B): a Meter, decoded by ffmpeg a second at a time."""
+    from .master import Meter
+    meter = Meter()
+    with tempfile.TemporaryDirectory(prefix="bcbook-aac-") as folder:
+        path = Path(folder) / "audio"
+        path.write_bytes(encoded)
+        command = [ffmpeg(), "-nostdin", "-loglevel", "error", "-i", str(path), "-map", "0:a",
+                   "-f", "f32le", "-ac", "1", "-ar", str(RATE), "pipe:1"]
+        with subprocess.Popen(command, stdout=subprocess.PIPE) as process:
+            while block := process.stdout.read(4 * RATE):
+                meter.feed(np.frombuffer(block[:len(block) // 4 * 4], dtype="<f4"))
+        if process.returncode != 0:
+            raise RuntimeError("ffmpeg could not decode the AAC it wrote")
+    return meter
+
+
+def write_m4b(chapters: list[tuple[str, int]], streams: Iterable[bytes], tags: Tags, cover_png: bytes) -> bytes:
+    """One M4B from (title, decoded length in samples) per chapter and each chapter's ADTS stream, in order
+    (read one at a time): the streams are joined and copied into MP4, not encoded again."""
+    chapters = list(chapters)
+    with tempfile.TemporaryDirectory(prefix="bcbook-m4b-") as folder:
+        folder = Path(folder)
+        with (folder / "book.aac").open("wb") as joined:
+            for stream in streams:
+                joined.write(stream)
+        (folder / "chapters.txt").write_text(ffmetadata(chapters, tags), encoding="utf-8")
+        (folder / "cover.png").write_bytes(cover_png)
+        command = [ffmpeg(), "-nostdin", "-loglevel", "error", "-f", "aac", "-i", "book.aac",
+                   "-i", "chapters.txt", "-i", "cover.png",
+                   "-map", "0:a", "-map", "2:v", "-map_metadata", "1", "-map_chapters", "1",
+                   "-metadata:s:a:0", f"language={tags.language}",
+                   "-c", "copy", "-disposition:v:0", "attached_pic", *_BITEXACT, "-flags:v", "+bitexact",
+                   "-movflags", "+faststart", "-f", "ipod", "book.m4b"]
+        done = subprocess.run(command, cwd=folder, capture_output=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"ffmpeg could not write the M4B: {done.stderr.decode('utf-8', 'replace').strip()}")
         return (folder / "book.m4b").read_bytes()
 
 
@@ -84,23 +149,6 @@ def _escape(text: str) -> str:
     for char in "\\=;#":
         text = text.replace(char, "\\" + char)
     return text
-
-
-def measure(m4b: bytes):
-    """What a listener hears of an M4B (bcbook.audio.master.Meter), decoded by ffmpeg a second at a time."""
-    from .master import Meter
-    meter = Meter()
-    with tempfile.TemporaryDirectory(prefix="bcbook-m4b-") as folder:
-        path = Path(folder) / "book.m4b"
-        path.write_bytes(m4b)
-        command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(path), "-map", "0:a",
-                   "-f", "f32le", "-ac", "1", "-ar", str(RATE), "pipe:1"]
-        with subprocess.Popen(command, stdout=subprocess.PIPE) as process:
-            while block := process.stdout.read(4 * RATE):
-                meter.feed(np.frombuffer(block[:len(block) // 4 * 4], dtype="<f4"))
-        if process.returncode != 0:
-            raise RuntimeError("ffmpeg could not decode the M4B it wrote")
-    return meter
 
 
 def decode(m4b: bytes) -> np.ndarray:

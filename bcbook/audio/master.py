@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 
 import lameenc
@@ -39,7 +41,7 @@ LEAD_IN, TAIL = 0.75, 2.0  # seconds of room tone
 ROOM_TONE_DB = -72.0
 BITRATE_KBPS = 96          # constant bit rate, mono
 ENCODER_DELAY = 1105       # samples LAME puts before the audio (lameenc writes no gapless tag), measured
-CHUNK = 1 << 16            # samples worked on at a time (1.5 s): a chapter is held whole at most twice
+CHUNK = 1 << 16            # samples worked on at a time (1.5 s): a chapter is held whole once, as given
 
 
 def trim(samples: np.ndarray, rate: int, threshold: float = 0.006, keep: float = 0.01) -> np.ndarray:
@@ -59,16 +61,18 @@ def to_rate(speech: Speech) -> np.ndarray:
 
 def assemble(sentences: list[tuple[Speech, float]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Concatenate (speech, pause after) into one track; return it and each sentence's (start, end) sample.
-    The track is written in place, room tone a chunk at a time, so it is the only chapter-sized array."""
-    voiced = [to_rate(Speech(trim(speech.samples, speech.rate), speech.rate)) for speech, _ in sentences]
+    Each sentence is resampled straight into its place and the room tone added a chunk at a time, so the
+    track is the only chapter-sized array at RATE."""
+    trimmed = [Speech(trim(speech.samples, speech.rate), speech.rate) for speech, _ in sentences]
+    lengths = [_length_at_rate(speech) for speech in trimmed]
     gaps = [int(round(pause * RATE)) for _, pause in sentences]
     lead, tail = int(LEAD_IN * RATE), int(TAIL * RATE)
-    track = np.zeros(lead + sum(map(len, voiced)) + sum(gaps) + tail, np.float32)
+    track = np.zeros(lead + sum(lengths) + sum(gaps) + tail, np.float32)
     timings, position = [], lead
-    for sentence, gap in zip(voiced, gaps):
-        track[position:position + len(sentence)] = sentence
-        timings.append((position, position + len(sentence)))
-        position += len(sentence) + gap
+    for speech, length, gap in zip(trimmed, lengths, gaps):
+        track[position:position + length] = to_rate(speech)
+        timings.append((position, position + length))
+        position += length + gap
     noise, level = np.random.default_rng(20231221), np.float32(10 ** (ROOM_TONE_DB / 20))
     for start in range(0, len(track), CHUNK):  # the generator's stream, whatever the chunk size
         piece = track[start:start + CHUNK]
@@ -76,12 +80,17 @@ def assemble(sentences: list[tuple[Speech, float]]) -> tuple[np.ndarray, list[tu
     return track, timings
 
 
-def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0.02, gain_db: float = 0.0,
-          out: np.ndarray | None = None, meter: "Meter | None" = None) -> np.ndarray:
-    """A look-ahead peak limiter after a gain: smooth gain reduction wherever a peak would pass the ceiling.
-    Works a chunk at a time with the filters' reach on both sides, so each chunk is exactly what limiting
-    the whole would give; writes into `out` (default: a new array) and feeds `meter` on the way."""
-    out = np.empty(len(samples), np.float32) if out is None else out
+def _length_at_rate(speech: Speech) -> int:
+    """len(to_rate(speech)), without resampling: resample_poly gives ceil(n * up / down) samples."""
+    divisor = math.gcd(RATE, speech.rate)
+    return -(-len(speech.samples) * (RATE // divisor) // (speech.rate // divisor))
+
+
+def limited(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0.02,
+            gain_db: float = 0.0) -> Iterator[np.ndarray]:
+    """A look-ahead peak limiter after a gain, a chunk at a time: smooth gain reduction wherever a peak would
+    pass the ceiling. Each chunk is computed with the filters' reach on both sides, so it is exactly what
+    limiting the whole would give."""
     ceiling, gain = 10 ** (ceiling_db / 20), np.float32(10 ** (gain_db / 20))
     width = max(1, int(window * RATE))
     reach = 2 * width + 2  # the minimum filter's half width plus the smoothing's
@@ -91,9 +100,16 @@ def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0
         piece = samples[low:high] * gain
         needed = np.minimum(1.0, ceiling / np.maximum(np.abs(piece), 1e-9))
         smooth = uniform_filter1d(minimum_filter1d(needed, size=2 * width + 1), size=width + 1)
-        out[start:stop] = (piece * np.minimum(smooth, needed))[start - low:stop - low]
-        if meter is not None:
-            meter.feed(out[start:stop])
+        yield (piece * np.minimum(smooth, needed))[start - low:stop - low]
+
+
+def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0.02,
+          gain_db: float = 0.0) -> np.ndarray:
+    """`limited` as one array."""
+    out, position = np.empty(len(samples), np.float32), 0
+    for chunk in limited(samples, ceiling_db, window, gain_db):
+        out[position:position + len(chunk)] = chunk
+        position += len(chunk)
     return out
 
 
@@ -111,49 +127,75 @@ def true_peak_db(samples: np.ndarray) -> float:
     return meter.peaks_db()[1]
 
 
-def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB,
-           out: np.ndarray | None = None) -> np.ndarray:
-    """Gain, then limit, so that the limited signal is at `target` within 0.05 LU. Limiting lowers loudness
-    by more the higher the gain, so the gain is found by a secant search (two or three tries, at most 8),
-    each try limited into `out` (default: a new array) and measured on the way."""
-    out = np.empty(len(samples), np.float32) if out is None else out
+def gain_for(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> float:
+    """The gain (dB) before the limiter that brings `samples` to `target` within 0.05 LU. Limiting lowers
+    loudness by more the higher the gain, so it is found by a secant search (two or three tries, at most 8),
+    each try limited and measured a chunk at a time (nothing chapter-sized is made)."""
     current = loudness(samples)
     if math.isinf(current):
-        out[:] = samples
-        return out  # silence
+        return 0.0  # silence
     gain, tried = target - current, None
     for _ in range(8):
         meter = Meter(peaks=False)
-        limit(samples, ceiling_db, gain_db=gain, out=out, meter=meter)
+        for chunk in limited(samples, ceiling_db, gain_db=gain):
+            meter.feed(chunk)
         error = meter.loudness() - target
         if abs(error) < 0.05:
-            break
+            return gain
         slope = (error - tried[1]) / (gain - tried[0]) if tried and gain != tried[0] else 1.0
         # under a low ceiling the limiter takes most of a gain step back: a small slope needs a large step
         step = -error / min(1.0, max(slope, 0.02))
         tried, gain = (gain, error), gain + max(-12.0, min(12.0, step))
-    return out
+    return tried[0]  # the last gain measured
 
 
-def finish(samples: np.ndarray, loss_db: float = ENCODER_LOSS_DB,
-           ceiling_db: float = CEILING_DB) -> tuple[np.ndarray, bytes]:
-    """Master and encode as MP3 so that the decoded file meets the targets; returns the PCM and the file.
+def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> np.ndarray:
+    """Gain, then limit, so that the limited signal is at `target` within 0.05 LU (gain_for), as one array."""
+    return limit(samples, ceiling_db, gain_db=gain_for(samples, target, ceiling_db))
 
-    `loss_db` is the encoder's usual loudness loss (a first guess); `ceiling_db` the limiter's first ceiling.
-    Holds the chapter twice (as given, as mastered), never its decoded copy: that is heard a chunk at a time.
-    """
-    target, ceiling, mastered = TARGET_LUFS + loss_db, ceiling_db, np.empty(len(samples), np.float32)
+
+@dataclass(frozen=True)
+class Codec:
+    """How one lossy format is made and heard, and how to aim for it: `encode(mastered float samples)` gives
+    the file, `hear(file)` a Meter of it decoded; its usual loudness loss, the limiter's first ceiling, how
+    far the ceiling drops per dB of overshoot and the lowest ceiling at which speech still reaches the target."""
+
+    encode: Callable[[np.ndarray], bytes]
+    hear: Callable[[bytes], "Meter"]
+    loss_db: float
+    ceiling_db: float
+    overshoot_step: float = 1.5
+    lowest_ceiling_db: float = -math.inf
+
+
+def finish(samples: np.ndarray, codec: "Codec | None" = None,
+           offset_db: float = 0.0) -> tuple[Callable[[], Iterator[np.ndarray]], bytes, "Meter"]:
+    """Master and encode (default: as MP3) so that the decoded file meets the targets (the loudness target
+    moved by `offset_db`). Returns the mastered samples (a function giving them again a chunk at a time),
+    the file and what a listener hears of it. When no pass meets the targets in MAX_PASSES, the pass
+    nearest them is kept (the tests measure what it gives).
+
+    Holds the chapter once, as given: its mastered copy goes to the encoder, and the decoded file to the
+    meter, a chunk at a time."""
+    codec = codec or MP3
+    target, ceiling, best = TARGET_LUFS + offset_db + codec.loss_db, codec.ceiling_db, None
     for _ in range(MAX_PASSES):
-        master(samples, target, ceiling, out=mastered)
-        encoded = encode_mp3(mastered)
-        heard = hear_mp3(encoded)
-        error, (peak, true_peak) = heard.loudness() - TARGET_LUFS, heard.peaks_db()
+        gain = gain_for(samples, target, ceiling)
+        encoded = codec.encode(limited(samples, ceiling, gain_db=gain))
+        heard = codec.hear(encoded)
+        error, (peak, true_peak) = heard.loudness() - TARGET_LUFS - offset_db, heard.peaks_db()
         overshoot = max(peak - SAMPLE_PEAK_DB, true_peak - TRUE_PEAK_DB)
-        if math.isinf(error) or (abs(error) <= LOUDNESS_TOLERANCE and overshoot <= 0):
+        miss = 0.0 if math.isinf(error) else max(abs(error) - LOUDNESS_TOLERANCE, overshoot)
+        if best is None or miss < best[0]:
+            best = (miss, gain, ceiling, encoded, heard)
+        if miss <= 0:
             break
-        # an encoder's overshoot depends on the transient more than on the ceiling: step down generously
-        target, ceiling = target - error, ceiling - max(0.0, 1.5 * overshoot + 0.2)
-    return mastered, encoded
+        # an encoder's overshoot depends on the transient more than on the ceiling: step down generously,
+        # but never so far that the limiter can no longer reach the loudness
+        target = target - error
+        ceiling = max(codec.lowest_ceiling_db, ceiling - max(0.0, codec.overshoot_step * overshoot + 0.2))
+    _, gain, ceiling, encoded, heard = best
+    return lambda: limited(samples, ceiling, gain_db=gain), encoded, heard
 
 
 class Meter:
@@ -203,18 +245,7 @@ class Meter:
         self.tail = piece[-2 * margin:]
 
     def loudness(self) -> float:
-        sums = np.asarray(self.sums)
-        if len(sums) < 4:
-            return -math.inf
-        blocks = (sums[:-3] + sums[1:-2] + sums[2:-1] + sums[3:]) / (4 * self.STEP)
-        with np.errstate(divide="ignore"):
-            levels = -0.691 + 10 * np.log10(blocks)
-        gated = blocks[levels >= -70.0]
-        if not len(gated):
-            return -math.inf
-        relative = -0.691 + 10 * math.log10(gated.mean()) - 10.0
-        gated = blocks[(levels > relative) & (levels > -70.0)]
-        return -0.691 + 10 * math.log10(gated.mean()) if len(gated) else -math.inf
+        return integrated_loudness(self.sums)
 
     def peaks_db(self) -> tuple[float, float]:
         """(sample peak in dBFS, true peak in dBTP), the true peak measured up to the signal's own end."""
@@ -222,6 +253,23 @@ class Meter:
         if len(self.tail):  # its first half was measured with the last piece; its end is the signal's
             true_peak = max(true_peak, float(np.max(_oversampled(self.tail)[2 * len(self.tail):])))
         return 20 * math.log10(max(self.peak, 1e-12)), 20 * math.log10(true_peak)
+
+
+def integrated_loudness(sums) -> float:
+    """ITU-R BS.1770-4 integrated loudness (LUFS) from a signal's K-weighted sums of squares per 100 ms (a
+    Meter's `sums`; those of several signals one after another give the loudness of the whole)."""
+    sums = np.asarray(sums, dtype=np.float64)
+    if len(sums) < 4:
+        return -math.inf
+    blocks = (sums[:-3] + sums[1:-2] + sums[2:-1] + sums[3:]) / (4 * Meter.STEP)
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10 * np.log10(blocks)
+    gated = blocks[levels >= -70.0]
+    if not len(gated):
+        return -math.inf
+    relative = -0.691 + 10 * math.log10(gated.mean()) - 10.0
+    gated = blocks[(levels > relative) & (levels > -70.0)]
+    return -0.691 + 10 * math.log10(gated.mean()) if len(gated) else -math.inf
 
 
 _BLOCK, _REACH = 4096, 11  # true peak: samples per block; input samples a 4x output depends on, each side
@@ -276,7 +324,14 @@ def pcm16(samples: np.ndarray) -> bytes:
     return to_int16(samples).tobytes()
 
 
-def encode_mp3(samples: np.ndarray) -> bytes:
+def chunks(samples: "np.ndarray | Iterable[np.ndarray]") -> Iterator[np.ndarray]:
+    """A signal a chunk at a time, whether given whole (an array) or already in pieces."""
+    if isinstance(samples, np.ndarray):
+        return (samples[start:start + CHUNK] for start in range(0, len(samples), CHUNK))
+    return iter(samples)
+
+
+def encode_mp3(samples: "np.ndarray | Iterable[np.ndarray]") -> bytes:
     """Encode once, a chunk at a time: constant bit-rate MP3 (LAME). Decoders start the audio ENCODER_DELAY
     samples late."""
     encoder = lameenc.Encoder()
@@ -285,6 +340,9 @@ def encode_mp3(samples: np.ndarray) -> bytes:
     encoder.set_channels(1)
     encoder.set_quality(5)
     encoded = bytearray()
-    for start in range(0, len(samples), CHUNK):
-        encoded += encoder.encode(pcm16(samples[start:start + CHUNK]))
+    for chunk in chunks(samples):
+        encoded += encoder.encode(pcm16(chunk))
     return bytes(encoded + encoder.flush())
+
+
+MP3 = Codec(encode_mp3, hear_mp3, ENCODER_LOSS_DB, CEILING_DB)  # the chapters' files (finish's default)

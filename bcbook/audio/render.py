@@ -9,10 +9,10 @@ chapter is mastered until its decoded MP3 meets the loudness and peak targets
 synthetic voice, engine and voice named), album, track n/N, language,
 cover art and the full text; every WebVTT cue is a sentence, in order,
 inside the file's duration; the whole book is one M4B (bcbook.audio.m4b)
-with a chapter mark per chapter, encoded from the chapters' mastered PCM
-streamed a chapter at a time from a scratch folder (memory holds one
-chapter, however long the book), measured as decoded and encoded again
-only if it misses the targets; the
+with a chapter mark per chapter, joined from each chapter's mastered PCM
+encoded as AAC on its own (read a chapter at a time from the chapter cache, so
+memory holds one chapter however long the book; kept in the chapter cache,
+so an edit re-encodes one chapter), each measured as decoded; the
 read-aloud EPUB (bcbook.epub with bcbook.overlays) gets the same chapter
 MP3s and the same sentence timings, so nothing is spoken or mastered twice.
 """
@@ -23,9 +23,7 @@ import io
 import math
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT
@@ -58,7 +56,6 @@ class AudioOptions:
 @dataclass
 class _Chapter:
     script: ChapterScript
-    pcm: Path  # the mastered samples (.npy in the job's scratch folder)
     length: int  # in samples
     timings: list
     mp3: bytes
@@ -74,15 +71,15 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, byt
     lexicon = Lexicon.load(options.lexicon_dir, book.lang, book.meta.languages, names)
     chapters = script(book, lexicon, lambda lang: Lexicon.load(options.lexicon_dir, lang, book.meta.languages, names))
     store = ChapterCache(options.cache.folder.parent / "chapters")
-    with tempfile.TemporaryDirectory(prefix="bcbook-audio-") as scratch:
-        mastered = _master_chapters(book, chapters, engine, lexicon, options, store, Path(scratch))
-        return _files(book, mastered, f"{engine.name}, {voice}", date_time, store)
+    mastered = _master_chapters(book, chapters, engine, lexicon, options, store)
+    return _files(book, mastered, f"{engine.name}, {voice}", date_time, store)
 
 
 def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, options: AudioOptions,
-                     store: ChapterCache, scratch: Path) -> list[_Chapter]:
-    """Each chapter mastered, or taken from the chapter cache when its sentences and pauses are unchanged
-    (then its speech is not even read); its samples go to `scratch` for the audiobook."""
+                     store: ChapterCache) -> list[_Chapter]:
+    """Each chapter mastered and stored, or found in the chapter cache when its sentences and pauses are
+    unchanged (then its speech is not even read, nor its samples: the audiobook reads them only if it
+    must encode the chapter again)."""
     total, done, mastered = sum(len(chapter.utterances) for chapter in chapters), 0, []
     for chapter in chapters:
         lines = [_line(engine, book.lang, lexicon, utterance, options) for utterance in chapter.utterances]
@@ -90,15 +87,12 @@ def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, optio
         stored = store.get(key)
         if stored is None:
             _master_one(chapter, lines, engine, options, store, key, (book.lang, done, total))
-            stored = store.get(key)  # as stored, so a first build and a rebuild use the same samples
+            stored = store.get(key)
         done += len(lines)
         if options.progress:
             options.progress(book.lang, done, total)
-        samples, mp3, timings = stored
-        pcm = scratch / f"{chapter.number:02d}.npy"
-        np.save(pcm, samples)
-        mastered.append(_Chapter(chapter, pcm, len(samples), timings, mp3, key))
-        del samples, stored  # one chapter in memory at a time
+        length, mp3, timings = stored
+        mastered.append(_Chapter(chapter, length, timings, mp3, key))
     return mastered
 
 
@@ -113,8 +107,8 @@ def _master_one(chapter, lines, engine, options: AudioOptions, store: ChapterCac
             options.progress(lang, done, total)
     track, timings = master.assemble(sentences)
     del sentences
-    samples, mp3 = master.finish(track)
-    store.put(key, samples, mp3, timings)
+    mastered, mp3, _ = master.finish(track)
+    store.put(key, mastered(), mp3, timings)  # the mastered samples, made again a chunk at a time
 
 
 def _line(engine, book_lang: str, lexicon: Lexicon, utterance, options: AudioOptions) -> tuple[str, str, str, str]:
@@ -172,37 +166,35 @@ def narration(chapters: list[_Chapter], voice: str) -> overlays.Narration:
 
 def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cover: bytes,
               store: ChapterCache) -> bytes:
-    """The whole book as one M4B with chapter marks, from the chapters' mastered PCM a chapter at a time.
+    """The whole book as one M4B with chapter marks, joined from each chapter encoded as AAC on its own.
 
-    The chapters were levelled for LAME's loss; AAC keeps loudness, so each is levelled again for AAC
-    under a lower ceiling. The decoded book is measured; in the rare case it misses the targets it is
-    encoded again with the error corrected (at most master.MAX_PASSES encodes)."""
+    Each chapter is levelled and encoded until its decoded AAC meets the targets (master.finish with
+    AAC), or taken from the chapter cache; the book's loudness is that of its chapters' decoded streams
+    one after another. In the rare case that misses the target, every chapter aims again with the error
+    corrected (at most master.MAX_PASSES times)."""
     tags = m4b.Tags(inline.plain_text(book.meta.title.inlines), artist, voice,
                     (by_language(ISO_639_2, book.lang) or "und"))
-    marks = [(chapter.script.title, chapter.length) for chapter in chapters]
-    target, ceiling, best = master.TARGET_LUFS + m4b.AAC_LOSS_DB, m4b.CEILING_DB, (math.inf, b"")
+    offset = 0.0
     for _ in range(master.MAX_PASSES):
-        encoded = m4b.write_m4b(marks, _levelled(chapters, store, target, ceiling), tags, cover)
-        heard = m4b.measure(encoded)
-        error, (peak, true_peak) = heard.loudness() - master.TARGET_LUFS, heard.peaks_db()
-        overshoot = max(peak - master.SAMPLE_PEAK_DB, true_peak - master.TRUE_PEAK_DB)
-        if math.isinf(error) or (abs(error) <= master.LOUDNESS_TOLERANCE and overshoot <= 0):
-            return encoded
-        best = min(best, (max(abs(error) - master.LOUDNESS_TOLERANCE, overshoot), encoded))
-        # AAC's overshoot follows the transients, not the ceiling: lower it by what was over, not more, and
-        # never so far that the limiter cannot reach the loudness any more (about -8 dB for speech)
-        target, ceiling = target - error, max(m4b.LOWEST_CEILING_DB, ceiling - max(0.0, overshoot + 0.2))
-    return best[1]  # the pass nearest the targets (the tests measure what it gives)
+        encoded = [store.aac(chapter.key, offset, lambda: _encode_for_book(store.samples(chapter.key), offset))
+                   for chapter in chapters]
+        error = master.integrated_loudness(np.concatenate([part.sums for part in encoded])) - master.TARGET_LUFS
+        if math.isinf(error) or abs(error) <= master.LOUDNESS_TOLERANCE:
+            break  # each chapter's peaks were met by finish
+        offset -= error
+    marks = [(chapter.script.title, part.length) for chapter, part in zip(chapters, encoded)]
+    return m4b.write_m4b(marks, (part.stream() for part in encoded), tags, cover)
 
 
-def _levelled(chapters: list[_Chapter], store: ChapterCache, target: float, ceiling: float):
-    """Each chapter levelled for AAC as 16-bit PCM, from the chapter cache where an earlier build did it."""
-    for chapter in chapters:
-        yield store.levelled(chapter.key, target, ceiling, lambda: _level(chapter.pcm, target, ceiling))
+_AAC = master.Codec(m4b.encode_aac, m4b.hear, m4b.AAC_LOSS_DB, m4b.CEILING_DB, overshoot_step=1.0,
+                    lowest_ceiling_db=m4b.LOWEST_CEILING_DB)
 
 
-def _level(pcm: Path, target: float, ceiling: float) -> np.ndarray:
-    return master.to_int16(master.master(np.load(pcm), target, ceiling))
+def _encode_for_book(samples: np.ndarray, offset_db: float) -> tuple[bytes, int, master.Meter]:
+    """One chapter's mastered samples, their room-tone tail shortened to whole AAC frames, finished as AAC."""
+    fed = m4b.fed_length(len(samples))
+    _, stream, heard = master.finish(samples[:fed], _AAC, offset_db)
+    return stream, m4b.heard_length(fed), heard
 
 
 def _one_line(text: str) -> str:
