@@ -32,28 +32,32 @@ from .i18n.translate import Report, Translator, translate_book
 from .model import Book
 
 # Writers import their engines when they run, so a command that renders nothing loads no WeasyPrint or SciPy.
-def _epub(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
+def _epub(book: Book, date_time: tuple, context: Context, part: str = "") -> dict[str, bytes]:
     from . import epub
     return {f"{book.meta.slug}.epub": epub.render(book, date_time)}
 
 
-def _pdf(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
+def _pdf(book: Book, date_time: tuple, context: Context, part: str = "") -> dict[str, bytes]:
     from .pdf import render as pdf_render
-    return pdf_render.render(book, date_time)
+    return pdf_render.render(book, date_time, [part] if part else None)
 
 
-def _audio(book: Book, date_time: tuple, context: Context) -> dict[str, bytes]:
+def _audio(book: Book, date_time: tuple, context: Context, part: str = "") -> dict[str, bytes]:
     from .audio import render as audio_render
     return audio_render.render(book, date_time, context.audio_options(book))
 
 
-# format name -> function(Book(lang), time, Context) -> {file name under build/<lang>/: bytes}
+# format name -> function(Book(lang), time, Context, part) -> {file name under build/<lang>/: bytes}
 # The audio job writes the read-aloud EPUB too, since it carries the narration; RUN_ORDER decides the order.
 WRITERS = {
     "pdf": _pdf,
     "epub": _epub,
     "audio": _audio,
 }
+
+# A format whose parts are jobs of their own, so the two cores share them: each PDF edition
+# (bcbook.pdf.document.EDITIONS) lays out alone. A format not named here is one job per language.
+PARTS = {"pdf": ("letter", "a4", "large-print")}
 
 
 class BuildError(RuntimeError):
@@ -177,9 +181,10 @@ def plan(project: Project, languages: list[str] | None, formats: list[str], out_
     result = Plan(editions, context, manifest, [], {})
     for edition in editions:
         book, book_sha = edition.book, jobs.book_digest(edition.book)  # once, however many formats
-        for name in formats:
+        for name, part in ((name, part) for name in formats for part in PARTS.get(name, ("",))):
             stamp = build_time(book)
-            job = jobs.Job(book.lang, name, jobs.job_key(book_sha, name, stamp, context.settings_for(name, book)))
+            settings = context.settings_for(name, book) + (f" part={part}" if part else "")
+            job = jobs.Job(book.lang, name, jobs.job_key(book_sha, name, stamp, settings), part)
             task = runner.Task(job, book, stamp, context, staging, label)
             if reason := context.unspoken(name, book):
                 report("unspoken", task, 0.0, reason)

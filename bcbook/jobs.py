@@ -40,10 +40,11 @@ class Job:
     lang: str
     format: str
     key: str
+    part: str = ""  # one of a format's parts that run as jobs of their own (a PDF edition), or ""
 
     @property
     def name(self) -> str:
-        return f"{self.lang}/{self.format}"
+        return f"{self.lang}/{self.format}" + (f"/{self.part}" if self.part else "")
 
 
 # bcbook's files that no writer runs (the command line, progress, workers, checks, review documents, bench),
@@ -133,6 +134,9 @@ class Manifest:
     def record(self, job: Job, files: dict[Path, str]) -> None:
         """The job's key and the hash of each file it wrote ({final path: sha256})."""
         hashes = {path.relative_to(self.out_dir).as_posix(): digest for path, digest in files.items()}
+        for name, other in list(self.jobs.items()):  # a job that wrote these files before, under another name
+            if name != job.name and hashes.keys() & other.get("files", {}).keys():
+                del self.jobs[name]
         self.jobs[job.name] = {"key": job.key, "files": dict(sorted(hashes.items()))}
         self.checked.add(job.name)
 
@@ -161,7 +165,7 @@ class Staging:
         self.out_dir, self.root = out_dir, out_dir / STAGING
 
     def _record(self, job: Job) -> Path:
-        return self.root / "jobs" / f"{job.lang}--{job.format}.json"
+        return self.root / "jobs" / f"{job.name.replace('/', '--')}.json"
 
     def staged(self, final: Path) -> Path:
         return self.root / final.relative_to(self.out_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -105,8 +106,8 @@ def test_unchanged_jobs_are_skipped_and_changed_ones_redone(tiny, tmp_path, monk
     rendered = []  # counted in this process: no worker processes (workers=1)
     for name, writer in list(builder.WRITERS.items()):
         monkeypatch.setitem(builder.WRITERS, name,
-                            lambda book, time, context, name=name, writer=writer:
-                            rendered.append(f"{book.lang}/{name}") or writer(book, time, context))
+                            lambda book, time, context, part="", name=name, writer=writer:
+                            rendered.append(f"{book.lang}/{name}") or writer(book, time, context, part))
     out = tmp_path / "out"
     builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
     first = {path: path.read_bytes() for path in outputs(out)}
@@ -251,3 +252,17 @@ def test_several_books_build_in_one_job_graph_and_publish_only_together(tmp_path
     assert (leaflets[0].build / "en" / "tiny.epub").read_bytes() == before  # the first book waits for the second
     with pytest.raises(builder.BuildError, match="same folder name"):
         builder.build_books([leaflets[0], builder.Project(tmp_path / "elsewhere" / "leaflet-a")], workers=1)
+
+
+def test_each_pdf_edition_is_a_job_of_its_own(tiny, tmp_path):
+    """The PDF editions lay out in jobs of their own (so two cores share them), one per bcbook.pdf.document
+    edition, each writing its one file; an edit to the audio code leaves them fresh, as before."""
+    from bcbook.pdf import document, render
+    assert builder.PARTS["pdf"] == tuple(document.EDITIONS)
+    events = []
+    builder.build(tiny, ["es"], formats=["pdf"], out_dir=tmp_path, workers=1,
+                  report=lambda state, task, *rest: events.append((state, task.name)))
+    assert [name for state, name in events if state == "done"] == [f"es/pdf/{edition}" for edition in document.EDITIONS]
+    manifest = json.loads((tmp_path / "bcbook-manifest.json").read_text())["jobs"]
+    assert {name: list(record["files"]) for name, record in manifest.items()} == {
+        f"es/pdf/{edition}": [f"es/{render.FILE_NAMES[edition].format(slug='tiny')}"] for edition in document.EDITIONS}

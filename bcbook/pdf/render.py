@@ -91,9 +91,9 @@ def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
     return out.getvalue()
 
 
-def render(book: Book, date_time: tuple) -> dict[str, bytes]:
-    """Every print edition of one language: {file name: bytes}."""
+def render(book: Book, date_time: tuple, editions: list[str] | None = None) -> dict[str, bytes]:
+    """The print editions of one language (default: every one): {file name: bytes}."""
     fonts.check_coverage(book)
     slug = book.meta.slug
     return {FILE_NAMES[edition].format(slug=slug): render_edition(book, edition, date_time)
-            for edition in document.EDITIONS}
+            for edition in editions or document.EDITIONS}
