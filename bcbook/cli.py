@@ -90,7 +90,8 @@ def _edition_lines(edition, label: str, formats: list[str], progress, out, err) 
     report, lang = edition.report, edition.book.lang
     note = f", {report.fallbacks} in English" if report.fallbacks else ""
     made = [name for name in formats if not (name == "audio" and f"{label}{lang}" in progress.unspoken)]
-    built = [name for name in made if f"{label}{lang}/{name}" not in progress.kept]
+    built = [name for name in made if not all(f"{label}{builder.jobs.Job(lang, name, '', part).name}" in progress.kept
+                                              for part in builder.PARTS.get(name, ("",)))]  # every job of it kept
     kept = [name for name in made if name not in built]
     done = ", ".join(([f"built {', '.join(built)}"] if built else []) + ([f"kept {', '.join(kept)}"] if kept else [])
                      + (["no narration"] if len(made) < len(formats) else []))

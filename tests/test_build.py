@@ -266,3 +266,10 @@ def test_each_pdf_edition_is_a_job_of_its_own(tiny, tmp_path):
     manifest = json.loads((tmp_path / "bcbook-manifest.json").read_text())["jobs"]
     assert {name: list(record["files"]) for name, record in manifest.items()} == {
         f"es/pdf/{edition}": [f"es/{render.FILE_NAMES[edition].format(slug='tiny')}"] for edition in document.EDITIONS}
+    import io
+
+    from bcbook.cli import main
+    out = io.StringIO()
+    assert main(["build", "--project", str(tiny.root), "--out", str(tmp_path), "--lang", "es", "--format", "pdf"],
+                out, io.StringIO()) == 0
+    assert out.getvalue().startswith("es: kept pdf (")  # every edition's job kept: the format is kept
