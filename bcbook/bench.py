@@ -122,19 +122,22 @@ LANGUAGES = ["en", "es", "zh-Hans", "vi", "ar"]  # the languages of the table in
 
 
 def scenarios(project: Path, long: bool, languages: list[str]) -> Iterator[tuple[str, float, float, str]]:
-    """(name, wall seconds, peak RSS in MB, anchors) of each scenario, as each one ends."""
+    """(name, wall seconds, peak RSS in MB, anchors) of each scenario, as each one ends. Every command runs in
+    the temporary folder: `python -c` puts its working folder first on sys.path, which must not hold the
+    bcbook being edited."""
     with tempfile.TemporaryDirectory() as folder:
-        copy, out = _scratch(project, Path(folder)), Path(folder) / "build"
+        folder = Path(folder)
+        copy, out = _scratch(project, folder), folder / "build"
         base = [*BCBOOK, "--project", str(copy), "build", "--strict", "--tts", "espeak", "--out", str(out)]
         build = [*base, *[part for lang in languages for part in ("--lang", lang)]]
-        yield (f"cold build, {len(languages)} languages, every format", *_run(build), _anchors(copy, Path(folder)))
-        yield ("nothing changed", *_run(build), "")
+        yield (f"cold build, {len(languages)} languages, every format", *_run(build, folder), _anchors(copy, folder))
+        yield ("nothing changed", *_run(build, folder), "")
         _edit_one_sentence(copy)
-        yield ("one English sentence changed (--lang en)", *_run([*base, "--lang", "en"]), "")
-        yield ("bcbook --help", *_run([*BCBOOK, "--help"]), "")
-        yield ("bcbook stats", *_run([*BCBOOK, "--project", str(copy), "stats"]), "")
+        yield ("one English sentence changed (--lang en)", *_run([*base, "--lang", "en"], folder), "")
+        yield ("bcbook --help", *_run([*BCBOOK, "--help"], folder), "")
+        yield ("bcbook stats", *_run([*BCBOOK, "--project", str(copy), "stats"], folder), "")
         if long:
-            yield ("a book 10x as long (en, every format)", *_run(_long_book(copy, Path(folder))), "")
+            yield ("a book 10x as long (en, every format)", *_run(_long_book(copy, folder), folder), "")
 
 
 def _long_book(copy: Path, folder: Path) -> list[str]:
