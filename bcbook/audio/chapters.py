@@ -32,9 +32,11 @@ from .master import RATE
 
 
 @cache
-def _code() -> str:
+def _code(*names: str) -> str:
+    """A hash of the named modules of this folder (default: the mastering, master.py and this module)."""
     here = Path(__file__).parent
-    return hashlib.sha256(b"".join((here / name).read_bytes() for name in ("master.py", "chapters.py"))).hexdigest()
+    files = names or ("master.py", "chapters.py")
+    return hashlib.sha256(b"".join((here / name).read_bytes() for name in files)).hexdigest()
 
 
 def chapter_key(sentence_keys: list[str], pauses: list[float]) -> str:
@@ -49,10 +51,13 @@ class ChapterCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.npz"
 
+    def _flac_path(self, key: str) -> Path:
+        return self._path(key).with_suffix(".flac")
+
     def get(self, key: str) -> tuple[int, bytes, list[tuple[int, int]]] | None:
         """(length in samples, MP3 bytes, timings) of a stored chapter, or None; its samples are not read."""
         try:
-            length = soundfile.info(str(self._path(key).with_suffix(".flac"))).frames
+            length = soundfile.info(str(self._flac_path(key))).frames
             with np.load(self._path(key)) as entry:
                 return length, entry["mp3"].tobytes(), [tuple(map(int, pair)) for pair in entry["timings"]]
         except (FileNotFoundError, ValueError, KeyError, OSError, soundfile.LibsndfileError):
@@ -60,7 +65,7 @@ class ChapterCache:
 
     def samples(self, key: str) -> np.ndarray:
         """The mastered samples of a stored chapter, as float32 (read from its FLAC file, no other copy)."""
-        samples, _ = soundfile.read(self._path(key).with_suffix(".flac"), dtype="float32")
+        samples, _ = soundfile.read(self._flac_path(key), dtype="float32")
         return samples
 
     def put(self, key: str, chunks: Iterable[np.ndarray], mp3: bytes, timings) -> None:
@@ -71,7 +76,7 @@ class ChapterCache:
         with soundfile.SoundFile(flac, "w", RATE, 1, "PCM_16", format="FLAC") as stream:
             for chunk in chunks:  # no copy of the whole chapter
                 stream.write(np.clip(chunk, -1, 1))
-        write_atomically(self._path(key).with_suffix(".flac"), flac.getbuffer())
+        write_atomically(self._flac_path(key), flac.getbuffer())
         del flac
         buffer = io.BytesIO()
         np.savez(buffer, mp3=np.frombuffer(mp3, dtype=np.uint8),
@@ -80,7 +85,7 @@ class ChapterCache:
 
     def _aac_path(self, key: str, offset_db: float) -> Path:
         from . import m4b
-        fields = f"{key} aac {offset_db:.6f} {_m4b_code()} {m4b.ffmpeg_version()}"
+        fields = f"{key} aac {offset_db:.6f} {_code('m4b.py')} {m4b.ffmpeg_version()}"
         name = hashlib.sha256(fields.encode()).hexdigest()
         return self.folder / name[:2] / f"{name}.aac.npz"
 
@@ -98,11 +103,6 @@ class ChapterCache:
                  sums=np.asarray(heard.sums, dtype=np.float64), peaks=np.asarray(heard.peaks_db()))
         write_atomically(path, buffer.getvalue())
         return Encoded.read(path)
-
-
-@cache
-def _m4b_code() -> str:
-    return hashlib.sha256((Path(__file__).parent / "m4b.py").read_bytes()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -98,9 +98,7 @@ def hear(encoded: bytes):
     with tempfile.TemporaryDirectory(prefix="bcbook-aac-") as folder:
         path = Path(folder) / "audio"
         path.write_bytes(encoded)
-        command = [ffmpeg(), "-nostdin", "-loglevel", "error", "-i", str(path), "-map", "0:a",
-                   "-f", "f32le", "-ac", "1", "-ar", str(RATE), "pipe:1"]
-        with subprocess.Popen(command, stdout=subprocess.PIPE) as process:
+        with subprocess.Popen(_decoder(str(path)), stdout=subprocess.PIPE) as process:
             while block := process.stdout.read(4 * RATE):
                 meter.feed(np.frombuffer(block[:len(block) // 4 * 4], dtype="<f4"))
         if process.returncode != 0:
@@ -153,7 +151,11 @@ def _escape(text: str) -> str:
 
 def decode(m4b: bytes) -> np.ndarray:
     """An M4B's audio as float samples at RATE (ffmpeg), for measuring what a listener hears."""
-    completed = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", "pipe:0", "-map", "0:a",
-                                "-f", "f32le", "-ac", "1", "-ar", str(RATE), "pipe:1"],
-                               input=m4b, capture_output=True, check=True)
+    completed = subprocess.run(_decoder("pipe:0"), input=m4b, capture_output=True, check=True)
     return np.frombuffer(completed.stdout, dtype="<f4")
+
+
+def _decoder(source: str) -> list[str]:
+    """ffmpeg decoding the audio of `source` (a path or pipe:0) to mono float32 at RATE on its output."""
+    return [ffmpeg(), "-nostdin", "-loglevel", "error", "-i", source, "-map", "0:a",
+            "-f", "f32le", "-ac", "1", "-ar", str(RATE), "pipe:1"]
