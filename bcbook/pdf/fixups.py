@@ -11,7 +11,7 @@ Guarantees:
   (the HTML tag); `structure.repair` removes both;
 - inside `tagging()`, every run of text laid out right to left or holding
   right-to-left characters gets its characters in logical (reading) order as /ActualText in its
-  marked-content properties; `actual_text_to_structure(pdf)` then moves
+  marked-content properties; `mark_content(pdf)` then moves
   it onto the run's structure element, so assistive technology reading the
   tag tree gets Arabic as written, not in the visual order in which its
   glyphs are drawn, while page-based extraction (poppler's pdftotext,
@@ -21,7 +21,7 @@ Guarantees:
   code point their glyph name says, so no ToUnicode CMap has an empty entry,
   and gives a mirrored glyph ("parenleft" first drawn for ")" in a
   right-to-left run) back its own character, so "(" reads as "(" everywhere;
-- `artifact_page_furniture(pdf)` turns the marked content of running
+- `mark_content(pdf)` (or `artifact_page_furniture(pdf)` alone) turns the marked content of running
   footers and page numbers (tagged by WeasyPrint but linked to nothing in
   the structure tree) into /Artifact /Pagination, and empties their
   ParentTree slots, leaving every other byte of the content as it was;
@@ -141,34 +141,59 @@ def _reachable(root) -> set[tuple[int, int]]:
 
 def artifact_page_furniture(pdf: pikepdf.Pdf) -> int:
     """Mark unlinked marked content (footers, page numbers) as pagination artifacts; return how many."""
+    return mark_content(pdf, actual_text=False)[0]
+
+
+def mark_content(pdf: pikepdf.Pdf, actual_text: bool = True) -> tuple[int, int]:
+    """In one pass over each page's content stream: unlinked marked content (footers, page numbers) becomes
+    a pagination artifact, and (with `actual_text`) /ActualText moves from marked-content properties onto
+    the structure elements. Returns (artifacts marked, /ActualText moved)."""
     root = pdf.Root.StructTreeRoot
-    reachable = _reachable(root.K)
-    nums = root.ParentTree.Nums
-    changed = 0
-    for index in range(0, len(nums), 2):
-        page_index, slots = int(nums[index]), nums[index + 1]
-        if not isinstance(slots, pikepdf.Array) or page_index >= len(pdf.pages):
-            continue
-        orphans = {mcid for mcid, element in enumerate(slots)
+    reachable, nums = _reachable(root.K), root.ParentTree.Nums
+    slots = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2) if isinstance(nums[i + 1], pikepdf.Array)}
+    marked = moved = 0
+    for index, page in enumerate(pdf.pages):
+        page_slots = slots.get(index, ())
+        orphans = {mcid for mcid, element in enumerate(page_slots)
                    if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
-        if orphans:
-            changed += _rewrite_page(pdf, pdf.pages[page_index], orphans)
-            for mcid in orphans:
-                slots[mcid] = pikepdf.Null() if hasattr(pikepdf, "Null") else None
-    return changed
+        found, artifacts = _rewrite_page(pdf, page, orphans, actual_text)
+        for mcid in orphans:
+            page_slots[mcid] = pikepdf.Null() if hasattr(pikepdf, "Null") else None
+        marked += artifacts
+        for mcid, text in found.items():
+            element = page_slots[mcid]
+            if isinstance(element, pikepdf.Dictionary):
+                page_slots[mcid] = _carrier(pdf, element, mcid)
+                page_slots[mcid].ActualText = text
+                moved += 1
+    return marked, moved
 
 
-def _rewrite_page(pdf: pikepdf.Pdf, page, orphans: set[int]) -> int:
-    instructions, changed = [], 0
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary):
-            mcid = operands[1].get("/MCID")
-            if mcid is not None and int(mcid) in orphans:
-                operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
-                changed += 1
-        instructions.append((operands, operator))
-    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-    return changed
+_BDC = pikepdf.Operator("BDC")
+
+
+def _rewrite_page(pdf: pikepdf.Pdf, page, orphans: set[int], actual_text: bool) -> tuple[dict, int]:
+    """Rewrite one page's marked-content properties (module docstring): ({MCID: its /ActualText} of the
+    runs whose text was taken off, how many runs became artifacts). The stream is written again only if
+    something changed; each instruction is parsed once and copied as it was unless it is rewritten."""
+    instructions, found, artifacts = [], {}, 0
+    for instruction in pikepdf.parse_content_stream(page):
+        operands = instruction.operands if instruction.operator == _BDC else ()
+        properties = operands[1] if len(operands) == 2 else None
+        if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
+            mcid = int(properties.MCID)
+            if mcid in orphans:
+                instruction = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)], _BDC)
+                artifacts += 1
+            elif actual_text and "/ActualText" in properties:
+                found[mcid] = properties.ActualText
+                instruction = pikepdf.ContentStreamInstruction(
+                    [operands[0], pikepdf.Dictionary(MCID=properties.MCID)], _BDC)
+        instructions.append(instruction)
+    if artifacts or found:
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+    return found, artifacts
 
 
 def document_metadata(pdf: pikepdf.Pdf, book, stamp: datetime.datetime) -> None:
@@ -191,32 +216,6 @@ def document_metadata(pdf: pikepdf.Pdf, book, stamp: datetime.datetime) -> None:
         xmp["dc:date"] = [meta.updated, *sorted({p.date for p in (*meta.medical_reviewers,
                                                                    *book.translation_reviewers)})]
         xmp["xmp:CreateDate"] = xmp["xmp:ModifyDate"] = xmp["xmp:MetadataDate"] = stamp.isoformat()
-
-
-def actual_text_to_structure(pdf: pikepdf.Pdf) -> int:
-    """Move /ActualText from marked-content properties to the structure elements; return how many."""
-    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
-    slots = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2) if isinstance(nums[i + 1], pikepdf.Array)}
-    moved = 0
-    for index, page in enumerate(pdf.pages):
-        instructions, found = [], {}
-        for operands, operator in pikepdf.parse_content_stream(page):
-            if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) \
-                    and "/ActualText" in operands[1]:
-                properties = operands[1]
-                found[int(properties.MCID)] = properties.ActualText
-                operands = [operands[0], pikepdf.Dictionary(MCID=properties.MCID)]
-            instructions.append((operands, operator))
-        if not found:
-            continue
-        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
-        for mcid, text in found.items():
-            element = slots[index][mcid]
-            if isinstance(element, pikepdf.Dictionary):
-                slots[index][mcid] = _carrier(pdf, element, mcid)
-                slots[index][mcid].ActualText = text
-                moved += 1
-    return moved
 
 
 def _carrier(pdf: pikepdf.Pdf, element, mcid: int):

@@ -81,9 +81,8 @@ def weasyprint_pdf(html_text: str, what: str, on_layout=None, write: bool = True
 def _post_process(raw: bytes, book: Book, date_time: tuple) -> bytes:
     stamp = datetime.datetime(*date_time, tzinfo=datetime.timezone.utc)
     with pikepdf.open(io.BytesIO(raw)) as pdf:
-        fixups.artifact_page_furniture(pdf)
+        fixups.mark_content(pdf)  # page furniture as artifacts, /ActualText onto the structure
         fixups.repair_to_unicode(pdf)
-        fixups.actual_text_to_structure(pdf)
         structure.repair(pdf, document.link_titles(book))
         fixups.document_metadata(pdf, book, stamp)
         out = io.BytesIO()
