@@ -27,6 +27,7 @@ class Context:
     tts: str | None = None
     progress: Callable | None = None
     notice: Callable | None = None
+    scratch: Path | None = None  # where a writer puts large outputs it returns as paths (runner: one per job)
 
     def settings_for(self, format_name: str, book: Book) -> str:
         """What a writer reads besides the book, as text for its job key: the project's own language rows;
@@ -64,4 +65,4 @@ class Context:
         engine, words_per_minute, forbidden = self.speech_settings(book)
         cache = SpeechCache(self.out_dir / "cache" / "tts")
         return AudioOptions(engine, words_per_minute, cache, self.project.source, self.progress, self.notice,
-                            forbidden)
+                            forbidden, scratch=self.scratch)

@@ -15,18 +15,21 @@ US Letter handout's layout (bcbook.pages). Credits match the colophon: a dc:crea
 a dc:contributor (role rev, MARC relators) per medical reviewer of the
 English text and, once every entry is reviewed, per medical translator who
 reviewed this language, each refined with the dcterms:date of the review.
-Nothing is written to disk here: the builder does that.
+Nothing is written to disk here but a `target` file when one is given (the
+read-aloud EPUB, whose audio is read from files as it is written): the
+builder does the rest.
 """
 
 from __future__ import annotations
 
 import uuid
 from importlib import resources
+from pathlib import Path
 
 from ebooklib import epub
 
 from . import epub_fonts, front, inline, overlays, pages, review, toc, xhtml
-from .epub_compat import XhtmlDocument, write_bytes
+from .epub_compat import XhtmlDocument, write, write_bytes
 from .model import Book, Figure
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -44,9 +47,10 @@ def edition_identifier(base: str, lang: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{base}#{lang}')}"
 
 
-def render(book: Book, date_time: tuple, narration=None) -> bytes:
-    """The complete EPUB for one language, as bytes; with a Narration (bcbook.overlays), the read-aloud
-    EPUB: the same documents plus the chapter audio and Media Overlays."""
+def render(book: Book, date_time: tuple, narration=None, target: Path | None = None) -> bytes | None:
+    """The complete EPUB for one language, as bytes (or written to the file `target`, then None); with a
+    Narration (bcbook.overlays), the read-aloud EPUB: the same documents plus the chapter audio (read from
+    its files as the EPUB is written) and Media Overlays."""
     page_map = pages.letter_pages(book)
     package = epub.EpubBook()
     _metadata(package, book, narration)
@@ -72,7 +76,10 @@ def render(book: Book, date_time: tuple, narration=None) -> bytes:
     ncx.content = toc.ncx(book, edition_identifier(book.meta.identifier, book.lang), toc.entries(book))
     package.add_item(ncx)
     package.spine = [cover, title, nav, *chapters]
-    return write_bytes(package, book.lang, date_time)
+    if target is None:
+        return write_bytes(package, book.lang, date_time)
+    write(package, book.lang, date_time, target)
+    return None
 
 
 def _files_of(page_map: dict[int, str], documents: list) -> dict[str, str]:

@@ -10,6 +10,8 @@ Requires ebooklib and lxml. Guarantees, against ebooklib's known gaps:
   says depth 0 and numbers nested entries badly), raises on I/O errors
   (write_epub swallows OSError), and makes the zip reproducible: fixed
   timestamps, `mimetype` first and stored.
+- FileItem gives an item's content from a file when it is written, so the
+  read-aloud EPUB's audio is read one chapter at a time.
 - `media_duration=` is never used (it writes an invalid attribute): media
   overlay durations, when they come, must be <meta property="media:duration">.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 from ebooklib import epub
 from lxml import etree
@@ -77,12 +80,29 @@ class BookWriter(epub.EpubWriter):
 def write_bytes(book: epub.EpubBook, lang: str, date_time: tuple) -> bytes:
     """Serialise an EpubBook to bytes (nothing touches the disk)."""
     buffer = io.BytesIO()
+    write(book, lang, date_time, buffer)
+    return buffer.getvalue()
+
+
+def write(book: epub.EpubBook, lang: str, date_time: tuple, target) -> None:
+    """Serialise an EpubBook into `target` (a path or a binary file), an item at a time."""
     options = {"epub3_pages": False, "epub3_landmark": False, "epub2_guide": False,
                "raise_exceptions": True, "mtime": _as_datetime(date_time)}
-    writer = BookWriter(buffer, book, lang, date_time, options)
+    writer = BookWriter(target, book, lang, date_time, options)
     writer.process()
     writer.write()
-    return buffer.getvalue()
+
+
+class FileItem(epub.EpubItem):
+    """An item whose content is a file, read only when the EPUB is written (so a book's audio is never
+    held whole: ebooklib writes one item at a time)."""
+
+    def __init__(self, uid: str, file_name: str, media_type: str, path):
+        super().__init__(uid=uid, file_name=file_name, media_type=media_type)
+        self.path = path
+
+    def get_content(self, default=None):
+        return Path(self.path).read_bytes()
 
 
 def _as_datetime(date_time: tuple):

@@ -21,6 +21,7 @@ still match instead of running them again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -99,6 +100,15 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def path_hash(path: Path) -> str:
+    """file_hash of a file's bytes, read a megabyte at a time."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 class Manifest:
     """What the last builds wrote: {job name: {"key": ..., "files": {relative path: sha256}}}; with
     `force`, no job counts as fresh (records of jobs this build does not run are kept)."""
@@ -126,7 +136,7 @@ class Manifest:
             path = self.out_dir / relative
             if not path.is_file():
                 return False
-            if _stat(path) != stats.get(relative) and file_hash(path.read_bytes()) != digest:
+            if _stat(path) != stats.get(relative) and path_hash(path) != digest:
                 return False
         self.checked.add(job.name)
         return True
@@ -170,11 +180,25 @@ class Staging:
     def staged(self, final: Path) -> Path:
         return self.root / final.relative_to(self.out_dir)
 
-    def store(self, job: Job, files: dict[Path, bytes]) -> dict[Path, str]:
-        """Stage a finished job's files ({final path: bytes}); return {final path: sha256}."""
+    @contextlib.contextmanager
+    def scratch(self):
+        """A folder of its own for one job's large outputs (moved in by `store`), removed afterwards."""
+        (self.root / "scratch").mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=self.root / "scratch") as folder:
+            yield Path(folder)
+
+    def store(self, job: Job, files: "dict[Path, bytes | Path]") -> dict[Path, str]:
+        """Stage a finished job's files ({final path: its bytes, or a file the writer made, which is moved
+        here without being read into memory}); return {final path: sha256}."""
         hashes = {}
         for final, data in files.items():
-            write_atomically(self.staged(final), data)
+            staged = self.staged(final)
+            if isinstance(data, Path):
+                hashes[final] = path_hash(data)
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                shutil.move(data, staged)  # a rename when both are on one file system (the scratch folder)
+                continue
+            write_atomically(staged, data)
             hashes[final] = file_hash(data)
         record = {"key": job.key, "files": {final.relative_to(self.out_dir).as_posix(): digest
                                             for final, digest in hashes.items()}}
@@ -207,11 +231,19 @@ def _stat(path: Path) -> list[int]:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
+    with writing_atomically(path) as stream:
+        stream.write(data)
+
+
+@contextlib.contextmanager
+def writing_atomically(path: Path):
+    """A binary file to write to: a temporary file beside `path`, renamed into place when the block ends
+    without error (and removed if it raises), so a reader never sees a half-written `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)

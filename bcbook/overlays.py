@@ -17,9 +17,12 @@ both colours so a reader's night mode cannot lower the contrast.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from ebooklib import epub
 from lxml import etree
+
+from .epub_compat import FileItem
 
 SMIL_NS = "http://www.w3.org/ns/SMIL"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -42,7 +45,7 @@ class Clip:
 class ChapterAudio:
     chapter_id: str
     file_name: str  # inside the EPUB, e.g. "audio/01-invasive-breast-cancer.mp3"
-    audio: bytes
+    audio: Path  # the MP3 file
     duration: float  # seconds
     clips: tuple[Clip, ...]
 
@@ -102,8 +105,7 @@ def add(package: epub.EpubBook, narration: Narration, documents: dict) -> None:
     for number, chapter in enumerate(narration.chapters, start=1):
         document = documents[chapter.chapter_id]
         overlay_id = f"mo-{chapter.chapter_id}"
-        package.add_item(epub.EpubItem(uid=f"audio-{number}", file_name=chapter.file_name, media_type="audio/mpeg",
-                                       content=chapter.audio))
+        package.add_item(FileItem(f"audio-{number}", chapter.file_name, "audio/mpeg", chapter.audio))
         package.add_item(epub.EpubSMIL(uid=overlay_id, file_name=f"smil/{chapter.chapter_id}.smil",
                                        content=smil(chapter, document.file_name)))
         document.media_overlay = overlay_id

@@ -64,9 +64,10 @@ def _run(task: Task) -> tuple[dict[Path, str], float]:
     use_project(context.project.source)  # a worker process knows the project's own language rows too
     diskcache.use(context.out_dir / "cache")  # font subsets and page maps kept between jobs and builds
     start = time.perf_counter()
-    files = WRITERS[task.format](task.book, task.date_time, context, task.job.part)
-    hashes = task.staging.store(task.job, {context.out_dir / task.book.lang / name: data
-                                           for name, data in files.items()})
+    with task.staging.scratch() as scratch:  # large outputs come back as files in it, moved in by store
+        files = WRITERS[task.format](task.book, task.date_time, replace(context, scratch=scratch), task.job.part)
+        hashes = task.staging.store(task.job, {context.out_dir / task.book.lang / name: data
+                                               for name, data in files.items()})
     return hashes, time.perf_counter() - start
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -18,7 +19,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from bcbook import build as builder
-from bcbook.audio import m4b, master, render
+from bcbook.audio import m4b, master, meter, render
 from bcbook.audio.engine import NoVoice
 from bcbook.audio.engines import choose
 from bcbook.audio.espeak import EspeakEngine
@@ -107,9 +108,9 @@ def _cbr(path: Path) -> set[int]:
 
 def assert_heard_level(samples: np.ndarray, name: str) -> None:
     """The decoded file as a listener plays it: -19 +/- 0.3 LUFS, sample peak <= -3 dBFS, true peak <= -1.5 dBTP."""
-    assert abs(master.loudness(samples) - master.TARGET_LUFS) <= 0.3, (name, master.loudness(samples))
-    assert master.sample_peak_db(samples) <= -3.0, (name, master.sample_peak_db(samples))
-    assert master.true_peak_db(samples) <= -1.5, (name, master.true_peak_db(samples))
+    assert abs(meter.loudness(samples) - master.TARGET_LUFS) <= 0.3, (name, meter.loudness(samples))
+    assert meter.sample_peak_db(samples) <= -3.0, (name, meter.sample_peak_db(samples))
+    assert meter.true_peak_db(samples) <= -1.5, (name, meter.true_peak_db(samples))
 
 
 @pytest.mark.parametrize("lang", NARRATED)
@@ -195,29 +196,29 @@ def test_master_always_limits_even_when_loudness_is_already_on_target():
     rng = np.random.default_rng(1)
     speech = (rng.normal(0, 0.05, master.RATE * 20)).astype(np.float32)
     speech[master.RATE * 5] = 0.99  # one loud click
-    speech *= np.float32(10 ** ((master.TARGET_LUFS - master.loudness(speech)) / 20))
-    assert abs(master.loudness(speech) - master.TARGET_LUFS) < 0.05 and np.abs(speech).max() > 0.5
+    speech *= np.float32(10 ** ((master.TARGET_LUFS - meter.loudness(speech)) / 20))
+    assert abs(meter.loudness(speech) - master.TARGET_LUFS) < 0.05 and np.abs(speech).max() > 0.5
     mastered = master.master(speech)
     assert np.abs(mastered).max() <= 10 ** (master.CEILING_DB / 20) + 1e-6
-    assert abs(master.loudness(mastered) - master.TARGET_LUFS) < 0.5
+    assert abs(meter.loudness(mastered) - master.TARGET_LUFS) < 0.5
 
 
 def test_the_streaming_meter_hears_what_the_whole_signal_measures():
-    """master.Meter, fed a signal in uneven pieces, gives pyloudnorm's loudness and the same peaks."""
+    """meter.Meter, fed a signal in uneven pieces, gives pyloudnorm's loudness and the same peaks."""
     rng = np.random.default_rng(7)
     bursts = [rng.normal(0, 0.05 * (1 + index % 3), 20000 + 7919 * (index % 5)).astype(np.float32) if index % 4
               else np.zeros(25000, np.float32) for index in range(60)]
     signal = np.concatenate(bursts)
-    meter = master.Meter()
+    measured = meter.Meter()
     for start in range(0, len(signal), 100003):
-        meter.feed(signal[start:start + 100003])
+        measured.feed(signal[start:start + 100003])
     whole = pyloudnorm.Meter(master.RATE).integrated_loudness(signal.astype(np.float64))
-    assert abs(meter.loudness() - whole) < 0.02  # pyloudnorm also counts a last partial block
-    assert meter.peaks_db()[0] == pytest.approx(master.sample_peak_db(signal))
+    assert abs(measured.loudness() - whole) < 0.02  # pyloudnorm also counts a last partial block
+    assert measured.peaks_db()[0] == pytest.approx(meter.sample_peak_db(signal))
     # the whole signal at once, by the direct form of BS.1770-4 Annex 2: y[4n + p] = sum_k phase_p[k] x[n + 6 - k]
     padded = np.concatenate([np.zeros(5), signal.astype(np.float64), np.zeros(6)])
-    oversampled = max(np.abs(np.convolve(padded, master._PHASES[phase], mode="valid")).max() for phase in range(4))
-    assert abs(meter.peaks_db()[1] - 20 * np.log10(oversampled)) < 0.01
+    oversampled = max(np.abs(np.convolve(padded, meter._PHASES[phase], mode="valid")).max() for phase in range(4))
+    assert abs(measured.peaks_db()[1] - 20 * np.log10(oversampled)) < 0.01
 
 
 def _speech_like(seconds: int, seed: int) -> np.ndarray:
@@ -249,13 +250,31 @@ def test_finishing_a_chapter_makes_no_copy_of_it():
     assert peak < speech.nbytes * 0.3, (peak / speech.nbytes)  # the MP3, chunks
 
 
+def test_a_chapter_held_as_stored_is_the_chapter_held_as_made():
+    """assemble reads sentences given as functions (the speech cache) once to measure and once to place, and
+    gives the track it gives from the sentences held; finishing a chapter held as the 16-bit integers of its
+    FLAC gives the bytes its floats give (n / 32768), in half the memory."""
+    rate, rng = 22050, np.random.default_rng(5)
+    spoken = [master.Speech(rng.normal(0, 0.2, rate // 2 + 997 * n).astype(np.float32), rate) for n in range(4)]
+    held = master.assemble([(speech, 0.3) for speech in spoken])
+    reads = []
+    lazy = master.assemble([(lambda speech=speech: reads.append(1) or speech, 0.3) for speech in spoken])
+    assert np.array_equal(held[0], lazy[0]) and held[1] == lazy[1] and len(reads) == 2 * len(spoken)
+    flac = io.BytesIO()
+    soundfile.write(flac, np.clip(_speech_like(20, 6), -1, 1), master.RATE, format="FLAC", subtype="PCM_16")
+    floats, _ = soundfile.read(io.BytesIO(flac.getvalue()), dtype="float32")
+    integers, _ = soundfile.read(io.BytesIO(flac.getvalue()), dtype="int16")
+    assert np.array_equal(meter.floats(integers), floats)
+    assert master.finish(integers)[1] == master.finish(floats)[1]
+
+
 def test_finish_corrects_for_what_the_encoder_does():
     speech = _speech_like(10, 2)
     plain = master.decode_mp3(master.encode_mp3(master.master(speech)))
-    assert master.loudness(plain) < master.TARGET_LUFS - 0.3  # what measuring before encoding gave
+    assert meter.loudness(plain) < master.TARGET_LUFS - 0.3  # what measuring before encoding gave
     _, mp3, heard = master.finish(speech)
     assert_heard_level(master.decode_mp3(mp3), "finished")
-    assert abs(heard.loudness() - master.loudness(master.decode_mp3(mp3))) < 0.01
+    assert abs(heard.loudness() - meter.loudness(master.decode_mp3(mp3))) < 0.01
 
 
 def test_a_forbidden_voice_is_never_used():
@@ -294,11 +313,11 @@ def test_the_colophon_names_the_voice_that_reads_the_audio():
     assert not any(u.text.startswith("La edición en audio") for c in script(spanish, Lexicon()) for u in c.utterances)
 
 
-def test_the_audiobook_joins_chapters_encoded_alone_without_a_seam(english):
+def test_the_audiobook_joins_chapters_encoded_alone_without_a_seam(english, tmp_path):
     """Chapters encoded on their own and joined give the lengths promised, chapter marks where each starts,
     silence at the joins (the room tone, not a click) and the loudness their own measurements add up to."""
     rng = np.random.default_rng(7)
-    chapters, heard, streams, lengths = [], [], [], []
+    heard, streams, lengths = [], [], []
     for seconds in (7, 5, 9):
         speech = _speech_like(seconds, int(rng.integers(100)))[:-int(rng.integers(2000))]
         quiet = np.float32(10 ** (master.ROOM_TONE_DB / 20))
@@ -306,18 +325,19 @@ def test_the_audiobook_joins_chapters_encoded_alone_without_a_seam(english):
         speech[-int(master.TAIL * master.RATE):] *= quiet
         fed = m4b.fed_length(len(speech))
         assert len(speech) - m4b.FRAME < m4b.heard_length(fed) <= len(speech)
-        _, stream, meter = master.finish(speech[:fed], render._AAC)
-        streams.append(stream), heard.append(meter), lengths.append(m4b.heard_length(fed))
+        _, stream, measured = master.finish(speech[:fed], render._AAC)
+        streams.append(stream), heard.append(measured), lengths.append(m4b.heard_length(fed))
     tags = m4b.Tags("Title", "Artist", "voice", "eng")
-    book = m4b.write_m4b(list(zip("abc", lengths)), streams, tags, render.cover_png(english))
+    m4b.write_m4b(list(zip("abc", lengths)), streams, tags, render.cover_png(english), tmp_path / "book.m4b")
+    book = (tmp_path / "book.m4b").read_bytes()
     decoded = m4b.decode(book)
     assert len(decoded) == sum(lengths)
     joins = np.cumsum(lengths)[:-1]
     assert all(np.abs(decoded[join - 2048:join + 2048]).max() < 10 ** (-55 / 20) for join in joins)
-    whole = master.Meter()
+    whole = meter.Meter()
     whole.feed(decoded)
     # 100 ms blocks restart at each join and the decoder's noise substitution is random: close, not equal
-    assert abs(whole.loudness() - master.integrated_loudness(np.concatenate([m.sums for m in heard]))) < 0.05
+    assert abs(whole.loudness() - meter.integrated_loudness(np.concatenate([m.sums for m in heard]))) < 0.05
     assert abs(whole.peaks_db()[1] - max(m.peaks_db()[1] for m in heard)) < 0.1
     probe = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", "-"], input=book,
                                       capture_output=True, check=True).stdout)

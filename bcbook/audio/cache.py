@@ -37,6 +37,9 @@ class SpeechCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.flac"
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def get(self, key: str) -> Speech | None:
         path = self._path(key)
         if not path.is_file():

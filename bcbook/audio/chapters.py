@@ -2,11 +2,12 @@
 
 Requires numpy and soundfile. Guarantees: an entry's key covers the speech-cache keys of
 the chapter's sentences in order, their pauses and the code of the
-mastering (master.py and this module), so a changed sentence, pause or
+mastering (master.py, meter.py and this module), so a changed sentence, pause or
 mastering rule misses; an entry
 holds the mastered samples (a 16-bit FLAC file, read back by `samples`,
 so a first build and a rebuild from the cache use the same samples), the
-MP3 and each sentence's (start, end) sample; beside it, the chapter as
+MP3 (a file of its own, never read whole by the cache) and each
+sentence's (start, end) sample; beside it, the chapter as
 encoded for the audiobook (bcbook.audio.m4b: ADTS AAC, with what a listener
 hears of it), keyed also by the loudness offset asked for, the code of
 m4b.py and ffmpeg's version, so an edit re-encodes one chapter of the
@@ -27,15 +28,15 @@ from pathlib import Path
 import numpy as np
 import soundfile
 
-from ..jobs import write_atomically
+from ..jobs import write_atomically, writing_atomically
 from .master import RATE
 
 
 @cache
 def _code(*names: str) -> str:
-    """A hash of the named modules of this folder (default: the mastering, master.py and this module)."""
+    """A hash of the named modules of this folder (default: the mastering: master.py, meter.py and this module)."""
     here = Path(__file__).parent
-    files = names or ("master.py", "chapters.py")
+    files = names or ("master.py", "meter.py", "chapters.py")
     return hashlib.sha256(b"".join((here / name).read_bytes() for name in files)).hexdigest()
 
 
@@ -54,33 +55,37 @@ class ChapterCache:
     def _flac_path(self, key: str) -> Path:
         return self._path(key).with_suffix(".flac")
 
-    def get(self, key: str) -> tuple[int, bytes, list[tuple[int, int]]] | None:
-        """(length in samples, MP3 bytes, timings) of a stored chapter, or None; its samples are not read."""
+    def _mp3_path(self, key: str) -> Path:
+        return self._path(key).with_suffix(".mp3")
+
+    def get(self, key: str) -> tuple[int, Path, list[tuple[int, int]]] | None:
+        """(length in samples, the MP3 file, timings) of a stored chapter, or None; its samples are not read."""
         try:
             length = soundfile.info(str(self._flac_path(key))).frames
             with np.load(self._path(key)) as entry:
-                return length, entry["mp3"].tobytes(), [tuple(map(int, pair)) for pair in entry["timings"]]
+                timings = [tuple(map(int, pair)) for pair in entry["timings"]]
         except (FileNotFoundError, ValueError, KeyError, OSError, soundfile.LibsndfileError):
             return None
+        return (length, self._mp3_path(key), timings) if self._mp3_path(key).is_file() else None
 
     def samples(self, key: str) -> np.ndarray:
-        """The mastered samples of a stored chapter, as float32 (read from its FLAC file, no other copy)."""
-        samples, _ = soundfile.read(self._flac_path(key), dtype="float32")
+        """The mastered samples of a stored chapter, as the 16-bit integers of its FLAC file (no other copy:
+        half the memory of floats; bcbook.audio.master reads n as n / 32768, as soundfile would)."""
+        samples, _ = soundfile.read(self._flac_path(key), dtype="int16")
         return samples
 
     def put(self, key: str, chunks: Iterable[np.ndarray], mp3: bytes, timings) -> None:
         """Store a mastered chapter, its samples given a chunk at a time (kept as 16-bit FLAC beside the
-        entry: a rebuild and a first build then use the same samples, read back with `samples`). The FLAC
-        is written first, so an entry is whole when its .npz exists."""
-        flac = io.BytesIO()
-        with soundfile.SoundFile(flac, "w", RATE, 1, "PCM_16", format="FLAC") as stream:
-            for chunk in chunks:  # no copy of the whole chapter
+        entry: a rebuild and a first build then use the same samples, read back with `samples`), and its MP3
+        as a file of its own (read by whoever copies it, never held). The FLAC and the MP3 are written first,
+        so an entry is whole when its .npz exists."""
+        with writing_atomically(self._flac_path(key)) as file, \
+                soundfile.SoundFile(file, "w", RATE, 1, "PCM_16", format="FLAC") as stream:
+            for chunk in chunks:  # no copy of the whole chapter, nor of its FLAC
                 stream.write(np.clip(chunk, -1, 1))
-        write_atomically(self._flac_path(key), flac.getbuffer())
-        del flac
+        write_atomically(self._mp3_path(key), mp3)
         buffer = io.BytesIO()
-        np.savez(buffer, mp3=np.frombuffer(mp3, dtype=np.uint8),
-                 timings=np.asarray(list(timings), dtype=np.int64).reshape(-1, 2))
+        np.savez(buffer, timings=np.asarray(list(timings), dtype=np.int64).reshape(-1, 2))
         write_atomically(self._path(key), buffer.getbuffer())
 
     def _aac_path(self, key: str, offset_db: float) -> Path:

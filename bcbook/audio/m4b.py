@@ -93,7 +93,7 @@ def encode_aac(samples) -> bytes:
 
 def hear(encoded: bytes):
     """What a listener hears of AAC (an ADTS stream or an M4B): a Meter, decoded by ffmpeg a second at a time."""
-    from .master import Meter
+    from .meter import Meter
     meter = Meter()
     with tempfile.TemporaryDirectory(prefix="bcbook-aac-") as folder:
         path = Path(folder) / "audio"
@@ -106,9 +106,11 @@ def hear(encoded: bytes):
     return meter
 
 
-def write_m4b(chapters: list[tuple[str, int]], streams: Iterable[bytes], tags: Tags, cover_png: bytes) -> bytes:
-    """One M4B from (title, decoded length in samples) per chapter and each chapter's ADTS stream, in order
-    (read one at a time): the streams are joined and copied into MP4, not encoded again."""
+def write_m4b(chapters: list[tuple[str, int]], streams: Iterable[bytes], tags: Tags, cover_png: bytes,
+              target: Path) -> None:
+    """The M4B, written to `target`, from (title, decoded length in samples) per chapter and each chapter's
+    ADTS stream, in order (read one at a time): the streams are joined and copied into MP4, not encoded
+    again, and the book is never held in memory."""
     chapters = list(chapters)
     with tempfile.TemporaryDirectory(prefix="bcbook-m4b-") as folder:
         folder = Path(folder)
@@ -126,7 +128,7 @@ def write_m4b(chapters: list[tuple[str, int]], streams: Iterable[bytes], tags: T
         done = subprocess.run(command, cwd=folder, capture_output=True)
         if done.returncode != 0:
             raise RuntimeError(f"ffmpeg could not write the M4B: {done.stderr.decode('utf-8', 'replace').strip()}")
-        return (folder / "book.m4b").read_bytes()
+        shutil.move(folder / "book.m4b", target)
 
 
 def ffmetadata(chapters: list[tuple[str, int]], tags: Tags) -> str:

@@ -3,8 +3,9 @@
 Requires numpy, scipy, pyloudnorm and lameenc. Guarantees: each sentence
 is trimmed of silence, resampled to RATE and placed with fixed pauses after
 a room-tone lead-in, and its start and end are known to the sample; the
-chapter is gain-adjusted and held under a ceiling by a look-ahead limiter
-(not gain alone), then encoded as constant bit-rate MP3; `finish` measures
+chapter (float32, or 16-bit integers read as n / 32768: `floats`) is
+gain-adjusted and held under a ceiling by a look-ahead limiter (not gain
+alone), then encoded as constant bit-rate MP3; `finish` measures
 the decoded MP3 (what a listener plays: LAME lowers loudness by about
 0.45 dB and lets peaks overshoot) and corrects until it is TARGET_LUFS
 within LOUDNESS_TOLERANCE with sample peak <= SAMPLE_PEAK_DB and true peak
@@ -19,18 +20,15 @@ import io
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 
 import lameenc
 import numpy as np
-import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from numpy.lib.stride_tricks import sliding_window_view
-from scipy.signal import resample_poly, sosfilt, tf2sos
+from scipy.signal import resample_poly
 
 from .engine import Speech
+from .meter import CHUNK, RATE, Meter, floats, loudness  # RATE and CHUNK are this module's too
 
-RATE = 44100
 TARGET_LUFS = -19.0
 CEILING_DB = -3.7          # sample-peak ceiling before encoding; MP3 overshoot stays under SAMPLE_PEAK_DB
 ENCODER_LOSS_DB = 0.45     # measured: LAME at 96 kbit/s lowers the integrated loudness of speech by ~0.45 dB
@@ -42,16 +40,21 @@ LEAD_IN, TAIL = 0.75, 2.0  # seconds of room tone
 ROOM_TONE_DB = -72.0
 BITRATE_KBPS = 96          # constant bit rate, mono
 ENCODER_DELAY = 1105       # samples LAME puts before the audio (lameenc writes no gapless tag), measured
-CHUNK = 1 << 16            # samples worked on at a time (1.5 s): a chapter is held whole once, as given
 SAMPLED_CHUNKS = 4         # gain_for's first estimate measures one chunk in this many
 
 
 def trim(samples: np.ndarray, rate: int, threshold: float = 0.006, keep: float = 0.01) -> np.ndarray:
+    first, stop = _trimmed(samples, rate, threshold, keep)
+    return samples[first:stop]
+
+
+def _trimmed(samples: np.ndarray, rate: int, threshold: float = 0.006, keep: float = 0.01) -> tuple[int, int]:
+    """(first, stop) of `samples` without the silence at either end, keeping `keep` seconds of margin."""
     loud = np.flatnonzero(np.abs(samples) > threshold)
     if loud.size == 0:
-        return samples[:0]
+        return 0, 0
     margin = int(keep * rate)
-    return samples[max(0, loud[0] - margin): loud[-1] + margin + 1]
+    return max(0, loud[0] - margin), loud[-1] + margin + 1
 
 
 def to_rate(speech: Speech) -> np.ndarray:
@@ -61,18 +64,20 @@ def to_rate(speech: Speech) -> np.ndarray:
     return resample_poly(speech.samples, RATE // divisor, speech.rate // divisor).astype(np.float32)
 
 
-def assemble(sentences: list[tuple[Speech, float]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def assemble(sentences: "list[tuple[Speech | Callable[[], Speech], float]]"
+             ) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Concatenate (speech, pause after) into one track; return it and each sentence's (start, end) sample.
     Each sentence is resampled straight into its place and the room tone added a chunk at a time, so the
-    track is the only chapter-sized array at RATE."""
-    trimmed = [Speech(trim(speech.samples, speech.rate), speech.rate) for speech, _ in sentences]
-    lengths = [_length_at_rate(speech) for speech in trimmed]
+    track is the only chapter-sized array at RATE. A sentence given as a function (reading the speech
+    cache) is read twice, to measure it and to place it, so only one sentence's speech is held at a time."""
+    spans = [_span(_speech(speech)) for speech, _ in sentences]  # (first, stop, length at RATE)
     gaps = [int(round(pause * RATE)) for _, pause in sentences]
     lead, tail = int(LEAD_IN * RATE), int(TAIL * RATE)
-    track = np.zeros(lead + sum(lengths) + sum(gaps) + tail, np.float32)
+    track = np.zeros(lead + sum(span[2] for span in spans) + sum(gaps) + tail, np.float32)
     timings, position = [], lead
-    for speech, length, gap in zip(trimmed, lengths, gaps):
-        track[position:position + length] = to_rate(speech)
+    for (speech, _), (first, stop, length), gap in zip(sentences, spans, gaps):
+        speech = _speech(speech)
+        track[position:position + length] = to_rate(Speech(speech.samples[first:stop], speech.rate))
         timings.append((position, position + length))
         position += length + gap
     noise, level = np.random.default_rng(20231221), np.float32(10 ** (ROOM_TONE_DB / 20))
@@ -80,6 +85,16 @@ def assemble(sentences: list[tuple[Speech, float]]) -> tuple[np.ndarray, list[tu
         piece = track[start:start + CHUNK]
         piece += noise.standard_normal(len(piece), dtype=np.float32) * level
     return track, timings
+
+
+def _speech(speech: "Speech | Callable[[], Speech]") -> Speech:
+    return speech if isinstance(speech, Speech) else speech()
+
+
+def _span(speech: Speech) -> tuple[int, int, int]:
+    """(first, stop) of the speech without its silences, and how many samples that is at RATE."""
+    first, stop = _trimmed(speech.samples, speech.rate)
+    return first, stop, _length_at_rate(Speech(speech.samples[first:stop], speech.rate))
 
 
 def _length_at_rate(speech: Speech) -> int:
@@ -99,7 +114,7 @@ def limited(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float =
     for start in range(0, len(samples), CHUNK * every):
         stop = min(len(samples), start + CHUNK)
         low, high = max(0, start - reach), min(len(samples), stop + reach)
-        piece = samples[low:high] * gain
+        piece = floats(samples[low:high]) * gain
         needed = np.minimum(1.0, ceiling / np.maximum(np.abs(piece), 1e-9))
         smooth = uniform_filter1d(minimum_filter1d(needed, size=2 * width + 1), size=width + 1)
         yield (piece * np.minimum(smooth, needed))[start - low:stop - low]
@@ -113,20 +128,6 @@ def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0
         out[position:position + len(chunk)] = chunk
         position += len(chunk)
     return out
-
-
-def loudness(samples: np.ndarray) -> float:
-    """Integrated loudness (LUFS) of a whole signal: Meter's, which is pyloudnorm's within 0.02 LU, faster."""
-    meter = Meter(peaks=False)
-    meter.feed(samples)
-    return meter.loudness()
-
-
-def true_peak_db(samples: np.ndarray) -> float:
-    """The true peak (ITU-R BS.1770-4 Annex 2: 4x oversampled by its 48-tap interpolator), in dBTP: Meter's."""
-    meter = Meter()
-    meter.feed(samples)
-    return meter.peaks_db()[1]
 
 
 def gain_for(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> float:
@@ -216,109 +217,6 @@ def finish(samples: np.ndarray, codec: "Codec | None" = None,
     return lambda: limited(samples, ceiling, gain_db=gain), encoded, heard
 
 
-class Meter:
-    """What a listener hears of a long signal fed in pieces, without holding it: integrated loudness
-    (ITU-R BS.1770-4: pyloudnorm's K-weighting and gating, on 100 ms sums of squares), sample peak and
-    true peak (4x oversampled by BS.1770-4 Annex 2's interpolator). Memory holds one chunk of the signal, however long it is."""
-
-    STEP = RATE // 10  # 100 ms: a 400 ms gating block is four of these, one every 100 ms (75% overlap)
-
-    def __init__(self, peaks: bool = True):
-        stages = pyloudnorm.Meter(RATE)._filters.values()  # its K-weighting, as second-order sections
-        self.sos = np.vstack([tf2sos(stage.b * stage.passband_gain, stage.a) for stage in stages])
-        self.state = np.zeros((len(self.sos), 2))
-        self.rest, self.sums, self.peaks, self.peak, self.true_peak = np.zeros(0), [], peaks, 0.0, 1e-12
-        self.tail = np.zeros(0, np.float32)
-
-    def feed(self, samples: np.ndarray) -> None:
-        for start in range(0, len(samples), CHUNK):
-            self._feed(samples[start:start + CHUNK])
-
-    def _feed(self, samples: np.ndarray) -> None:
-        weighted, self.state = sosfilt(self.sos, samples.astype(np.float64), zi=self.state)
-        weighted = np.concatenate([self.rest, weighted])
-        whole = len(weighted) // self.STEP * self.STEP
-        self.sums.extend(np.square(weighted[:whole]).reshape(-1, self.STEP).sum(axis=1))
-        self.rest = weighted[whole:]
-        if self.peaks and len(samples):
-            self.peak = max(self.peak, float(np.max(np.abs(samples))))
-            self._true_peak(np.concatenate([self.tail, samples.astype(np.float32, copy=False)]))
-
-    def _true_peak(self, piece: np.ndarray, margin: int = 32) -> None:
-        """The oversampled peak of `piece` away from its cut ends, where the filter rings against the zeros
-        it assumes beyond them; the last 2 x margin samples are looked at again with the next piece.
-        Only blocks that could beat the peak found so far are oversampled, loudest first: an oversampled
-        value is at most _overshoot_bound() times the largest sample within the filter's reach."""
-        start = margin if len(self.tail) else 0  # the signal's own start is a real edge
-        stop = max(start + 1, len(piece) - margin)
-        magnitude = np.abs(piece)
-        blocks = sorted(((float(magnitude[max(0, low - _REACH):min(stop, low + _BLOCK) + _REACH].max()), low)
-                         for low in range(start, stop, _BLOCK)), reverse=True)
-        for loudest, low in blocks:
-            if loudest * _overshoot_bound() < self.true_peak:
-                break
-            high, first = min(stop, low + _BLOCK), max(0, low - margin)
-            upsampled = _oversampled(piece[first:high + margin])
-            self.true_peak = max(self.true_peak, float(upsampled[4 * (low - first):4 * (high - first)].max()))
-        self.tail = piece[-2 * margin:]
-
-    def loudness(self) -> float:
-        return integrated_loudness(self.sums)
-
-    def peaks_db(self) -> tuple[float, float]:
-        """(sample peak in dBFS, true peak in dBTP), the true peak measured up to the signal's own end."""
-        true_peak = self.true_peak
-        if len(self.tail):  # its first half was measured with the last piece; its end is the signal's
-            true_peak = max(true_peak, float(np.max(_oversampled(self.tail)[2 * len(self.tail):])))
-        return 20 * math.log10(max(self.peak, 1e-12)), 20 * math.log10(true_peak)
-
-
-def integrated_loudness(sums) -> float:
-    """ITU-R BS.1770-4 integrated loudness (LUFS) from a signal's K-weighted sums of squares per 100 ms (a
-    Meter's `sums`; those of several signals one after another give the loudness of the whole)."""
-    sums = np.asarray(sums, dtype=np.float64)
-    if len(sums) < 4:
-        return -math.inf
-    blocks = (sums[:-3] + sums[1:-2] + sums[2:-1] + sums[3:]) / (4 * Meter.STEP)
-    with np.errstate(divide="ignore"):
-        levels = -0.691 + 10 * np.log10(blocks)
-    gated = blocks[levels >= -70.0]
-    if not len(gated):
-        return -math.inf
-    relative = -0.691 + 10 * math.log10(gated.mean()) - 10.0
-    gated = blocks[(levels > relative) & (levels > -70.0)]
-    return -0.691 + 10 * math.log10(gated.mean()) if len(gated) else -math.inf
-
-
-_BLOCK, _REACH = 4096, 6  # true peak: samples per block; input samples a 4x output depends on, each side
-
-
-# ITU-R BS.1770-4 Annex 2: the 4x true-peak interpolator, 12 taps a phase (phase p is p/4 of a sample on);
-# phases 2 and 3 are phases 1 and 0 reversed
-_PHASES = np.array([
-    [0.0017089843750, 0.0109863281250, -0.0196533203125, 0.0332031250000, -0.0594482421875, 0.1373291015625,
-     0.9721679687500, -0.1022949218750, 0.0476074218750, -0.0266113281250, 0.0148925781250, -0.0083007812500],
-    [-0.0291748046875, 0.0292968750000, -0.0517578125000, 0.0891113281250, -0.1665039062500, 0.4650878906250,
-     0.7797851562500, -0.2003173828125, 0.1015625000000, -0.0582275390625, 0.0330810546875, -0.0189208984375]])
-_PHASES = np.vstack([_PHASES, _PHASES[::-1, ::-1]])
-# y[4n + p] = sum_k phase_p[k] x[n + 6 - k]: one row per input sample of x[n - 5 .. n + 6], times these columns
-_COLUMNS = np.ascontiguousarray(_PHASES[:, ::-1].T, dtype=np.float32)  # float32: a peak needs no more
-
-
-@cache
-def _overshoot_bound() -> float:
-    """The most an oversampled value can exceed the largest input sample it is made of: the largest sum of
-    absolute taps of any phase."""
-    return float(np.abs(_PHASES).sum(axis=1).max()) * 1.0001
-
-
-def _oversampled(samples: np.ndarray) -> np.ndarray:
-    """|the signal 4x oversampled| by the BS.1770 interpolator (output 4n + p is p/4 of a sample after input
-    n), as one matrix product over the signal's sliding windows."""
-    padded = np.concatenate([np.zeros(5, np.float32), samples, np.zeros(6, np.float32)])
-    return np.abs(sliding_window_view(padded, 12) @ _COLUMNS).reshape(-1)
-
-
 def decode_mp3(mp3: bytes) -> np.ndarray:
     import soundfile
     samples, _ = soundfile.read(io.BytesIO(mp3), dtype="float32")
@@ -332,10 +230,6 @@ def hear_mp3(mp3: bytes) -> "Meter":
     for block in soundfile.blocks(io.BytesIO(mp3), blocksize=CHUNK, dtype="float32"):
         meter.feed(block)
     return meter
-
-
-def sample_peak_db(samples: np.ndarray) -> float:
-    return 20 * math.log10(max(float(np.max(np.abs(samples))) if len(samples) else 0.0, 1e-12))
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:

@@ -19,11 +19,13 @@ MP3s and the same sentence timings, so nothing is spoken or mastered twice.
 
 from __future__ import annotations
 
-import io
+import functools
 import math
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT
@@ -31,7 +33,7 @@ from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TLAN, TPE1, TRCK, USLT
 from .. import front, inline, overlays
 from ..lang import ISO_639_2, by_language
 from ..model import Book
-from . import m4b, master
+from . import m4b, master, meter
 from .cache import SpeechCache
 from .chapters import ChapterCache, chapter_key
 from .engines import choose
@@ -51,6 +53,7 @@ class AudioOptions:
     notice: object = None
     forbidden: tuple = ()
     spoken: list = field(default_factory=list)
+    scratch: Path | None = None  # where the large outputs are written (default: a new temporary folder)
 
 
 @dataclass
@@ -58,7 +61,7 @@ class _Chapter:
     script: ChapterScript
     length: int  # in samples
     timings: list
-    mp3: bytes
+    mp3: Path  # in the chapter cache
     key: str  # in the chapter cache
 
 
@@ -72,7 +75,8 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, byt
     chapters = script(book, lexicon, lambda lang: Lexicon.load(options.lexicon_dir, lang, book.meta.languages, names))
     store = ChapterCache(options.cache.folder.parent / "chapters")
     mastered = _master_chapters(book, chapters, engine, lexicon, options, store)
-    return _files(book, mastered, f"{engine.name}, {voice}", date_time, store)
+    scratch = options.scratch or Path(tempfile.mkdtemp(prefix="bcbook-audio-"))
+    return _files(book, mastered, f"{engine.name}, {voice}", date_time, store, scratch)
 
 
 def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, options: AudioOptions,
@@ -97,16 +101,17 @@ def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, optio
 
 
 def _master_one(chapter, lines, engine, options: AudioOptions, store: ChapterCache, key: str, where) -> None:
-    """Speak (from the speech cache where it can), assemble, master and store one chapter."""
+    """Speak what the speech cache lacks, assemble (reading each sentence from the cache when it is placed,
+    so no more than one is held), master and store one chapter."""
     lang, done, total = where
     sentences = []
     for (speech_key, voice, line_lang, text), utterance in zip(lines, chapter.utterances):
-        sentences.append((_speak(engine, voice, line_lang, text, speech_key, options), utterance.pause))
+        _speak(engine, voice, line_lang, text, speech_key, options)
+        sentences.append((functools.partial(_cached, options.cache, speech_key), utterance.pause))
         done += 1
         if options.progress:
             options.progress(lang, done, total)
     track, timings = master.assemble(sentences)
-    del sentences
     mastered, mp3, _ = master.finish(track)
     store.put(key, mastered(), mp3, timings)  # the mastered samples, made again a chunk at a time
 
@@ -120,30 +125,42 @@ def _line(engine, book_lang: str, lexicon: Lexicon, utterance, options: AudioOpt
     return SpeechCache.key(engine.name, voice, settings, lang, text), voice, lang, text
 
 
-def _speak(engine, voice: str, lang: str, text: str, key: str, options: AudioOptions):
-    cached = options.cache.get(key)
-    if cached is not None:
-        return cached
-    stored = options.cache.put(key, engine.synthesize(text, lang, voice, options.words_per_minute))
-    options.spoken.append(text)
-    return stored
+def _speak(engine, voice: str, lang: str, text: str, key: str, options: AudioOptions) -> None:
+    """Synthesize the sentence into the speech cache, unless it is there."""
+    if not options.cache.has(key):
+        options.cache.put(key, engine.synthesize(text, lang, voice, options.words_per_minute))
+        options.spoken.append(text)
 
 
-def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple, store: ChapterCache) -> dict[str, bytes]:
+def _cached(cache: SpeechCache, key: str):
+    speech = cache.get(key)
+    if speech is None:
+        raise RuntimeError(f"the speech cache lost a sentence while a chapter was made: {cache.folder}")
+    return speech
+
+
+def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple, store: ChapterCache,
+           scratch: Path) -> dict[str, "bytes | Path"]:
+    """{file name: its bytes, or the file written in `scratch` for the large ones (MP3s, M4B, read-aloud
+    EPUB), so no more than one chapter's audio is held at a time, however long the book}."""
     cover = cover_png(book)
     artist = inline.plain_text(book.labels["audio-artist"].inlines).format_map(
         {"publisher": book.meta.publisher, "voice": voice})
     files, playlist = {}, ["#EXTM3U", f"#PLAYLIST:{_one_line(inline.plain_text(book.meta.title.inlines))}"]
     for chapter in chapters:
         name = file_stem(chapter)
-        files[f"audio/{name}.mp3"] = tag(chapter.mp3, book, chapter, len(chapters), artist, cover)
+        files[f"audio/{name}.mp3"] = tag(chapter.mp3, scratch / f"{name}.mp3", book, chapter, len(chapters),
+                                         artist, cover)
         files[f"audio/{name}.vtt"] = webvtt(chapter).encode("utf-8")
         playlist += [f"#EXTINF:{round(chapter.length / master.RATE)},{_one_line(chapter.script.title)}",
                      f"{name}.mp3"]
     files["audio/playlist.m3u8"] = ("\n".join(playlist) + "\n").encode("utf-8")
-    files[f"audio/{book.meta.slug}.m4b"] = audiobook(book, chapters, artist, voice, cover, store)
+    files[f"audio/{book.meta.slug}.m4b"] = audiobook(book, chapters, artist, voice, cover, store,
+                                                    scratch / "book.m4b")
     from .. import epub  # the read-aloud EPUB: the e-book with this narration's audio and timings
-    files[f"{book.meta.slug}-read-aloud.epub"] = epub.render(book, date_time, narration(chapters, voice))
+    read_aloud = scratch / "read-aloud.epub"
+    epub.render(book, date_time, narration(chapters, voice), target=read_aloud)
+    files[f"{book.meta.slug}-read-aloud.epub"] = read_aloud
     return files
 
 
@@ -165,7 +182,7 @@ def narration(chapters: list[_Chapter], voice: str) -> overlays.Narration:
 
 
 def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cover: bytes,
-              store: ChapterCache) -> bytes:
+              store: ChapterCache, target: Path) -> Path:
     """The whole book as one M4B with chapter marks, joined from each chapter encoded as AAC on its own.
 
     Each chapter is levelled and encoded until its decoded AAC meets the targets (master.finish with
@@ -178,19 +195,20 @@ def audiobook(book: Book, chapters: list[_Chapter], artist: str, voice: str, cov
     for _ in range(master.MAX_PASSES):
         encoded = [store.aac(chapter.key, offset, lambda: _encode_for_book(store.samples(chapter.key), offset))
                    for chapter in chapters]
-        error = master.integrated_loudness(np.concatenate([part.sums for part in encoded])) - master.TARGET_LUFS
+        error = meter.integrated_loudness(np.concatenate([part.sums for part in encoded])) - master.TARGET_LUFS
         if math.isinf(error) or abs(error) <= master.LOUDNESS_TOLERANCE:
             break  # each chapter's peaks were met by finish
         offset -= error
     marks = [(chapter.script.title, part.length) for chapter, part in zip(chapters, encoded)]
-    return m4b.write_m4b(marks, (part.stream() for part in encoded), tags, cover)
+    m4b.write_m4b(marks, (part.stream() for part in encoded), tags, cover, target)
+    return target
 
 
 _AAC = master.Codec(m4b.encode_aac, m4b.hear, m4b.AAC_LOSS_DB, m4b.CEILING_DB, overshoot_step=1.0,
                     lowest_ceiling_db=m4b.LOWEST_CEILING_DB)
 
 
-def _encode_for_book(samples: np.ndarray, offset_db: float) -> tuple[bytes, int, master.Meter]:
+def _encode_for_book(samples: np.ndarray, offset_db: float) -> tuple[bytes, int, meter.Meter]:
     """One chapter's mastered samples, their room-tone tail shortened to whole AAC frames, finished as AAC."""
     fed = m4b.fed_length(len(samples))
     _, stream, heard = master.finish(samples[:fed], _AAC, offset_db)
@@ -219,19 +237,16 @@ def _common_tags(book: Book, artist: str, cover: bytes) -> ID3:
     return tags
 
 
-def _save(mp3: bytes, tags: ID3) -> bytes:
-    buffer = io.BytesIO(mp3)
-    tags.save(buffer, v2_version=4)
-    return buffer.getvalue()
-
-
-def tag(mp3: bytes, book: Book, chapter: _Chapter, count: int, artist: str, cover: bytes) -> bytes:
+def tag(mp3: Path, target: Path, book: Book, chapter: _Chapter, count: int, artist: str, cover: bytes) -> Path:
+    """The chapter's MP3 copied to `target` with its tags (mutagen moves the audio along a block at a time)."""
     tags = _common_tags(book, artist, cover)
     tags.add(TIT2(encoding=3, text=chapter.script.title))
     tags.add(TRCK(encoding=3, text=f"{chapter.script.number}/{count}"))
     lyrics = "\n".join(utterance.text for utterance in chapter.script.utterances)
     tags.add(USLT(encoding=3, lang=(by_language(ISO_639_2, book.lang) or "und"), desc="", text=lyrics))
-    return _save(mp3, tags)
+    shutil.copyfile(mp3, target)
+    tags.save(target, v2_version=4)
+    return target
 
 
 def _clock(samples: int) -> str:
