@@ -1,7 +1,8 @@
 """The build: gather and check everything, then write every output atomically.
 
 Requires the reader, the translation layer and the writers registered in
-WRITERS (a plain dict: format name -> function returning {file name: bytes}).
+WRITERS (a plain dict: format name -> function returning {file name: bytes, or a file it wrote
+in its scratch folder (Context.scratch), for large ones}).
 Guarantees: the source and every catalog are read and checked before any
 file is touched; with `strict`, any fallback or unsafe translation stops
 the build before writing; each job's outputs are staged as it finishes
@@ -42,12 +43,12 @@ def _pdf(book: Book, date_time: tuple, context: Context, part: str = "") -> dict
     return pdf_render.render(book, date_time, [part] if part else None)
 
 
-def _audio(book: Book, date_time: tuple, context: Context, part: str = "") -> dict[str, bytes]:
+def _audio(book: Book, date_time: tuple, context: Context, part: str = "") -> dict[str, "bytes | Path"]:
     from .audio import render as audio_render
     return audio_render.render(book, date_time, context.audio_options(book))
 
 
-# format name -> function(Book(lang), time, Context, part) -> {file name under build/<lang>/: bytes}
+# format name -> function(Book(lang), time, Context, part) -> {file name under build/<lang>/: bytes or Path}
 # The audio job writes the read-aloud EPUB too, since it carries the narration; RUN_ORDER decides the order.
 WRITERS = {
     "pdf": _pdf,

@@ -65,7 +65,7 @@ class _Chapter:
     key: str  # in the chapter cache
 
 
-def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, bytes]:
+def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, "bytes | Path"]:
     engine = choose(options.engine, book.lang, options.forbidden)
     voice = engine.voice_for(book.lang)
     if engine.caveat and options.notice:
