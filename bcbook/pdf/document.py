@@ -3,13 +3,15 @@
 Requires the XHTML writer (chapter sections are reused, not re-rendered)
 and the front matter. Guarantees: the document has <html lang dir>, a
 <title>, author/description metadata, and a print stylesheet chosen per
-edition (EDITIONS: Letter, A4, large print); the running footer text is
+edition (EDITIONS: Letter, A4, large print); each figure's drawing is an
+<img> holding the SVG, its <title> the alt text; the running footer text is
 the translated "Page {page} of {pages}", written into CSS as escaped
 strings, so a translation cannot inject CSS.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from importlib import resources
 
@@ -122,7 +124,25 @@ def html_document(book: Book, edition: str) -> bytes:
     root = E("html", {"lang": book.lang, "dir": book.direction}, head, body)
     if keeps_words(book.lang):
         _join_syllables(body)
+    _drawings_as_images(body)
     return etree.tostring(root, encoding="utf-8", doctype="<!DOCTYPE html>", method="html")
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _drawings_as_images(body: etree._Element) -> None:
+    """Each figure's drawing as <img src="data:image/svg+xml;base64,..."> with its <title> as alt:
+    WeasyPrint 70 reads an inline <svg> with its HTML parser and computes CSS for every shape in it
+    (about 2 s of an edition's 8); an image is parsed once by ElementTree and drawn the same."""
+    for svg in list(body.iter(f"{SVG}svg")):
+        title = svg.find(f"{SVG}title")
+        data = base64.b64encode(etree.tostring(svg, encoding="utf-8")).decode("ascii")
+        image = E("img", {"class": svg.get("class"), "alt": title.text if title is not None else "",
+                          "lang": svg.get("{http://www.w3.org/XML/1998/namespace}lang"),
+                          "src": f"data:image/svg+xml;base64,{data}"})
+        image.tail = svg.tail
+        svg.getparent().replace(svg, image)
 
 
 _SYLLABLES = re.compile(r"(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
