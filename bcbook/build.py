@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import config, jobs, reader, runner
+from . import config, jobs, pages, reader, runner
 from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
 from .context import Context
 from .lang import use_project
@@ -45,11 +45,11 @@ def _pdf(book: Book, date_time: tuple, context: Context, part: str = "") -> dict
 
 def _audio(book: Book, date_time: tuple, context: Context, part: str = "") -> dict[str, "bytes | Path"]:
     from .audio import render as audio_render
-    return audio_render.render(book, date_time, context.audio_options(book))
+    return audio_render.render(book, date_time, context.audio_options(book), part)
 
 
 # format name -> function(Book(lang), time, Context, part) -> {file name under build/<lang>/: bytes or Path}
-# The audio job writes the read-aloud EPUB too, since it carries the narration; RUN_ORDER decides the order.
+# The audio jobs write the read-aloud EPUB too, since it carries the narration; RUN_ORDER decides the order.
 WRITERS = {
     "pdf": _pdf,
     "epub": _epub,
@@ -58,7 +58,14 @@ WRITERS = {
 
 # A format whose parts are jobs of their own, so the two cores share them: each PDF edition
 # (bcbook.pdf.document.EDITIONS) lays out alone. A format not named here is one job per language.
-PARTS = {"pdf": ("letter", "a4", "large-print")}
+# Audio is two: the narration (MP3s, WebVTT, M4B) and the read-aloud EPUB (bcbook.audio.render.PARTS).
+PARTS = {"pdf": ("letter", "a4", "large-print"), "audio": ("narration", "read-aloud")}
+
+# (format, part) -> the (format, part) jobs of the same language whose by-products it reads, so it runs after
+# them when they are in the same build rather than redo their work on the other core: the EPUBs' page lists
+# come from the US Letter layout (bcbook.pages), the read-aloud EPUB's audio from the chapter cache.
+READS_FROM = {("epub", ""): (("pdf", pages.EDITION),),
+              ("audio", "read-aloud"): (("pdf", pages.EDITION), ("audio", "narration"))}
 
 
 class BuildError(RuntimeError):
@@ -132,8 +139,9 @@ def build_time(book: Book) -> tuple:
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-# Longest first, so worker processes finish together: audio, then the PDFs, then the EPUBs (in one process,
-# an EPUB then reuses the US Letter layout its PDF job recorded for the page list: bcbook.pages).
+# Longest first, so worker processes finish together: audio, then the PDFs (those another job reads from
+# first), then the EPUBs; a job waits for the one it reads from (READS_FROM), so audio starts after the
+# US Letter PDF of its language.
 RUN_ORDER = {"audio": 0, "pdf": 1, "epub": 2}
 
 
@@ -197,7 +205,19 @@ def plan(project: Project, languages: list[str] | None, formats: list[str], out_
             else:
                 report("queued", task, 0.0)
                 result.tasks.append(task)
+    result.tasks = _after_what_they_read(result.tasks)
     return result
+
+
+def _after_what_they_read(tasks: list[runner.Task]) -> list[runner.Task]:
+    """Each task with `after` naming the tasks it reads from (READS_FROM) that run too."""
+    names = {(task.book.lang, task.format, task.job.part): task.name for task in tasks}
+
+    def with_after(task: runner.Task) -> runner.Task:
+        sources = READS_FROM.get((task.format, task.job.part), ())
+        after = tuple(names[key] for key in ((task.book.lang, *source) for source in sources) if key in names)
+        return replace(task, after=after) if after else task
+    return [with_after(task) for task in tasks]
 
 
 def publish(book: Plan, results: dict[str, dict[Path, str]]) -> None:
@@ -236,7 +256,9 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
     plans = [plan(project, languages, formats, (out_dir / name if many else out_dir) if out_dir else project.build,
                   tts, checks, force, report, f"{name}/" if many else "", progress=progress, notice=notice)
              for project, name in zip(projects, names)]
-    tasks = sorted((task for book in plans for task in book.tasks), key=lambda task: RUN_ORDER[task.format])
+    tasks = [task for book in plans for task in book.tasks]
+    read_from = {name for task in tasks for name in task.after}
+    tasks.sort(key=lambda task: (RUN_ORDER[task.format], task.name not in read_from))
     workers = runner.default_workers() if workers is None else workers
     results = runner.run(tasks, workers, report or (lambda *_: None), scheduler or os.environ.get("BCBOOK_SCHEDULER"))
     for book in plans:

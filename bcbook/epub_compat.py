@@ -9,7 +9,7 @@ Requires ebooklib and lxml. Guarantees, against ebooklib's known gaps:
   automatic page-list takes any element with epub:type and id, and its NCX
   says depth 0 and numbers nested entries badly), raises on I/O errors
   (write_epub swallows OSError), and makes the zip reproducible: fixed
-  timestamps, `mimetype` first and stored.
+  timestamps, `mimetype` first and stored, audio and pictures stored (already compressed).
 - FileItem gives an item's content from a file when it is written, so the
   read-aloud EPUB's audio is read one chapter at a time.
 - `media_duration=` is never used (it writes an invalid attribute): media
@@ -36,15 +36,20 @@ class XhtmlDocument(epub.EpubHtml):
         return self.content
 
 
+# Already compressed: deflating them again takes a second per 20 MB of narration and saves about 1%.
+_STORED = (".mp3", ".m4a", ".png", ".jpg", ".jpeg")
+
+
 class _FixedTimeZip(zipfile.ZipFile):
-    """A ZipFile that stamps every entry with one fixed time."""
+    """A ZipFile that stamps every entry with one fixed time; `mimetype` and compressed media are stored."""
 
     date_time = (1980, 1, 1, 0, 0, 0)
 
     def writestr(self, name, data, compress_type=None, compresslevel=None):
         if isinstance(name, str):
             info = zipfile.ZipInfo(name, date_time=self.date_time)
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            stored = name == "mimetype" or name.lower().endswith(_STORED)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             name = info
         super().writestr(name, data, compress_type=compress_type, compresslevel=compresslevel)

@@ -7,7 +7,8 @@ several books run together) runs exactly once, stages its files itself (bcbook.j
 output travels between processes or waits in memory) and comes back as
 {final path: sha256} with the seconds it took; `report(state, task, seconds)` is called in this process,
 in order, with "running" and "done" for each task (the caller reports
-"skipped" and "queued"); the first error stops the build and is raised
+"skipped" and "queued"); a task starts only when the tasks named in its `after` (those whose
+by-products it reads, such as the US Letter page map) have finished; the first error stops the build and is raised
 unchanged, after the other workers stop; each job runs in a process of its own (forked from a server
 that has loaded the writers' libraries), so no job's memory adds to another's; with one worker nothing is
 started in another process, so a writer's own progress (the speech
@@ -36,6 +37,7 @@ class Task:
     context: object  # bcbook.context.Context: the book's project and output folder
     staging: object  # bcbook.jobs.Staging of that output folder
     label: str = ""  # "<book folder>/" when several books build together
+    after: tuple[str, ...] = ()  # names of tasks in the same run whose by-products it reads (bcbook.pages)
 
     @property
     def name(self) -> str:  # "<lang>/<format>", after the label
@@ -55,8 +57,9 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _run(task: Task) -> tuple[dict[Path, str], float]:
-    """Render one job and stage its files (bcbook.jobs.Staging); {final path: sha256}, seconds."""
+def _run(task: Task, *_after) -> tuple[dict[Path, str], float]:
+    """Render one job and stage its files (bcbook.jobs.Staging); {final path: sha256}, seconds. `_after`:
+    the results of the tasks it runs after (on a cluster, Dask holds it back until they are done)."""
     from .build import WRITERS
     from .lang import use_project
     from . import diskcache
@@ -90,38 +93,62 @@ def _notice(text: str) -> None:
     print(f"note: {text}", file=sys.stderr, flush=True)
 
 
+def ready(waiting: list[Task], done: set[str]) -> Task | None:
+    """The first waiting task (they come longest first) whose `after` tasks have all finished."""
+    return next((task for task in waiting if all(name in done for name in task.after)), None)
+
+
+def in_dependency_order(tasks: list[Task]) -> list[Task]:
+    """The tasks as `ready` would start them one at a time: each after the tasks it reads from."""
+    waiting, ordered = list(tasks), []
+    while waiting:
+        task = ready(waiting, {t.name for t in ordered})
+        if task is None:
+            raise RuntimeError("tasks wait for each other: " + ", ".join(t.name for t in waiting))
+        waiting.remove(task)
+        ordered.append(task)
+    return ordered
+
+
 def run(tasks: list[Task], workers: int, report: Callable,
         scheduler: str | None = None) -> dict[str, dict[Path, str]]:
-    """{task name: {final path: sha256} of its staged files}, every task run, in `workers` processes
-    (1: here), or on the Dask cluster whose scheduler address is given."""
+    """{task name: {final path: sha256} of its staged files}, every task run, each after the tasks named in its
+    `after`, in `workers` processes (1: here), or on the Dask cluster whose scheduler address is given."""
     results: dict[str, dict[Path, str]] = {}
     if scheduler and tasks:
         return _run_on_cluster(tasks, scheduler, report)
     if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
+        for task in in_dependency_order(tasks):
             report("running", task, 0.0)
             results[task.name], seconds = _run(task)
             report("done", task, seconds)
         return results
     pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=_fresh_processes(), max_tasks_per_child=1)
     with pool:
-        pending = {pool.submit(_run, task.quiet()): task for task in tasks}
-        for task in tasks[:workers]:
-            report("running", task, 0.0)
-        started = min(workers, len(tasks))
+        running: dict[concurrent.futures.Future, Task] = {}
         try:
-            for future in concurrent.futures.as_completed(pending):
-                task = pending[future]
-                results[task.name], seconds = future.result()
-                report("done", task, seconds)
-                if started < len(tasks):
-                    report("running", tasks[started], 0.0)
-                    started += 1
+            _run_in_pool(pool, workers, list(tasks), running, results, report)
         except BaseException:
-            for future in pending:
+            for future in running:
                 future.cancel()
             raise
     return results
+
+
+def _run_in_pool(pool, workers: int, waiting: list[Task], running: dict, results: dict, report: Callable) -> None:
+    """Keep `workers` tasks running, each started when the tasks it reads from are done, until none is left."""
+    while waiting or running:
+        while len(running) < workers and (task := ready(waiting, set(results))):
+            waiting.remove(task)
+            report("running", task, 0.0)
+            running[pool.submit(_run, task.quiet())] = task
+        if not running:
+            raise RuntimeError("tasks wait for each other: " + ", ".join(t.name for t in waiting))
+        finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+        for future in finished:
+            task = running.pop(future)
+            results[task.name], seconds = future.result()
+            report("done", task, seconds)
 
 
 def _run_on_cluster(tasks: list[Task], scheduler: str, report: Callable) -> dict[str, dict[Path, str]]:
@@ -129,8 +156,11 @@ def _run_on_cluster(tasks: list[Task], scheduler: str, report: Callable) -> dict
     from distributed import Client, as_completed
     results: dict[str, dict[Path, str]] = {}
     with Client(scheduler) as client:
-        futures = {client.submit(_run, task.quiet(), key=f"bcbook-{task.name}-{task.job.key}", pure=False): task
-                   for task in tasks}
+        submitted: dict[str, object] = {}
+        for task in in_dependency_order(tasks):  # a task's `after` futures are its arguments, so Dask holds it
+            submitted[task.name] = client.submit(_run, task.quiet(), *(submitted[name] for name in task.after),
+                                                 key=f"bcbook-{task.name}-{task.job.key}", pure=False)
+        futures = {submitted[task.name]: task for task in tasks}
         for task in tasks:
             report("running", task, 0.0)
         for future in as_completed(futures):

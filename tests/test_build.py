@@ -143,11 +143,28 @@ def test_a_build_with_nothing_to_do_reads_no_output(tiny, tmp_path, monkeypatch)
 def test_worker_processes_build_the_same_bytes_as_one_process(tiny, tmp_path):
     builder.build(tiny, ["es"], out_dir=tmp_path / "one", workers=1)
     shutil.copytree(tmp_path / "one" / "cache", tmp_path / "two" / "cache")  # the same speech (see above)
-    builder.build(tiny, ["es"], out_dir=tmp_path / "two", workers=2)
+    events = []
+    builder.build(tiny, ["es"], out_dir=tmp_path / "two", workers=2,
+                  report=lambda state, task, *rest: events.append((state, task.name)))
+    for job, sources in {"es/epub": ["es/pdf/letter"],
+                         "es/audio/read-aloud": ["es/pdf/letter", "es/audio/narration"]}.items():
+        assert all(events.index(("done", source)) < events.index(("running", job)) for source in sources), events
     first = outputs(tmp_path / "one")
     assert len(first) == 1 + 2 + 3 + 2 * 2 + 2
     for path in first:
         assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes(), path.name
+
+
+def test_tasks_that_wait_for_each_other_are_refused_not_left_hanging():
+    from bcbook import runner
+    from bcbook.jobs import Job
+
+    def task(name: str, after: tuple = ()) -> runner.Task:
+        return runner.Task(Job("en", name, "key"), None, (), None, None, after=after)
+    ordered = runner.in_dependency_order([task("audio", ("en/pdf",)), task("pdf"), task("epub", ("en/pdf",))])
+    assert [t.name for t in ordered] == ["en/pdf", "en/audio", "en/epub"]
+    with pytest.raises(RuntimeError, match="wait for each other: en/a, en/b"):
+        runner.in_dependency_order([task("a", ("en/b",)), task("b", ("en/a",))])
 
 
 def test_progress_shows_every_job_and_a_summary(tiny, tmp_path):
@@ -186,19 +203,19 @@ def test_a_killed_build_loses_nothing_and_the_next_one_redoes_only_unfinished_jo
     build = subprocess.Popen([sys.executable, "-c", code, "build", "--project", str(tiny.root), "--out", str(out),
                               "-j", "1"], stderr=subprocess.PIPE, text=True)
     seen = []
-    for line in build.stderr:  # the audio jobs run first: kill the build in the second one
+    for line in build.stderr:  # the narration jobs run first: kill the build in the second one
         seen.append(line.strip())
-        if line.strip() == "es/audio: running":
+        if line.strip() == "es/audio/narration: running":
             build.send_signal(signal.SIGKILL)
             break
     build.wait()
     build.stderr.close()
-    assert "en/audio: running" in seen and any(line.startswith("en/audio: done") for line in seen)
+    assert "en/audio/narration: running" in seen and any(line.startswith("en/audio/narration: done") for line in seen)
     assert {path: path.read_bytes() for path in outputs(out)} == good  # the last good outputs, untouched
     events = []
     builder.build(tiny, out_dir=out, workers=1, report=lambda state, task, *rest: events.append((state, task.name)))
-    assert ("resumed", "en/audio") in events and ("running", "en/audio") not in events
-    assert ("running", "es/audio") in events
+    assert ("resumed", "en/audio/narration") in events and ("running", "en/audio/narration") not in events
+    assert ("running", "es/audio/narration") in events
     assert not (out / ".bcbook-staging").exists()
     changed = {path for path in outputs(out) if good.get(path) != path.read_bytes()}
     assert out / "en" / "tiny.epub" in changed and out / "es" / "audio" / "tiny.m4b" in changed

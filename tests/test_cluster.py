@@ -18,7 +18,8 @@ def test_a_dask_cluster_builds_the_same_bytes_as_one_process(tiny, tmp_path):
                       dashboard_address=None) as cluster:
         builder.build(tiny, ["es"], out_dir=tmp_path / "cluster", scheduler=cluster.scheduler_address,
                       report=lambda state, task, *rest: events.append((state, task.name)))
-    assert sorted(name for state, name in events if state == "done") == ["es/audio", "es/epub", "es/pdf/a4", "es/pdf/large-print", "es/pdf/letter"]
+    assert sorted(name for state, name in events if state == "done") == ["es/audio/narration", "es/audio/read-aloud", "es/epub",
+                                                                                 "es/pdf/a4", "es/pdf/large-print", "es/pdf/letter"]
     local = outputs(tmp_path / "local")
     assert len(local) == 1 + 2 + 3 + 2 * 2 + 2
     for path in local:

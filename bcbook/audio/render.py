@@ -65,10 +65,13 @@ class _Chapter:
     key: str  # in the chapter cache
 
 
-def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, "bytes | Path"]:
+def render(book: Book, date_time: tuple, options: AudioOptions, part: str = "") -> dict[str, "bytes | Path"]:
+    """Part "narration": the MP3s, WebVTT, playlist and M4B; "read-aloud": the read-aloud EPUB; "": both
+    (bcbook.build.PARTS runs the two as jobs of their own). Both speak
+    and master only what the caches lack, so the read-aloud part after the narration reads its chapters."""
     engine = choose(options.engine, book.lang, options.forbidden)
     voice = engine.voice_for(book.lang)
-    if engine.caveat and options.notice:
+    if engine.caveat and options.notice and part != "read-aloud":  # said once, by the narration
         options.notice(f"{book.lang}: {engine.caveat}")
     names = (book.meta.publisher,)  # a proper name: said as written, in any voice
     lexicon = Lexicon.load(options.lexicon_dir, book.lang, book.meta.languages, names)
@@ -76,7 +79,11 @@ def render(book: Book, date_time: tuple, options: AudioOptions) -> dict[str, "by
     store = ChapterCache(options.cache.folder.parent / "chapters")
     mastered = _master_chapters(book, chapters, engine, lexicon, options, store)
     scratch = options.scratch or Path(tempfile.mkdtemp(prefix="bcbook-audio-"))
-    return _files(book, mastered, f"{engine.name}, {voice}", date_time, store, scratch)
+    files = {} if part == "read-aloud" else _files(book, mastered, f"{engine.name}, {voice}", store, scratch)
+    if part != "narration":
+        files[f"{book.meta.slug}-read-aloud.epub"] = read_aloud(book, date_time, mastered, f"{engine.name}, {voice}",
+                                                                scratch / "read-aloud.epub")
+    return files
 
 
 def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, options: AudioOptions,
@@ -139,10 +146,10 @@ def _cached(cache: SpeechCache, key: str):
     return speech
 
 
-def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple, store: ChapterCache,
+def _files(book: Book, chapters: list[_Chapter], voice: str, store: ChapterCache,
            scratch: Path) -> dict[str, "bytes | Path"]:
-    """{file name: its bytes, or the file written in `scratch` for the large ones (MP3s, M4B, read-aloud
-    EPUB), so no more than one chapter's audio is held at a time, however long the book}."""
+    """{file name: its bytes, or the file written in `scratch` for the large ones (MP3s, M4B), so no more
+    than one chapter's audio is held at a time, however long the book}."""
     cover = cover_png(book)
     artist = inline.plain_text(book.labels["audio-artist"].inlines).format_map(
         {"publisher": book.meta.publisher, "voice": voice})
@@ -157,11 +164,14 @@ def _files(book: Book, chapters: list[_Chapter], voice: str, date_time: tuple, s
     files["audio/playlist.m3u8"] = ("\n".join(playlist) + "\n").encode("utf-8")
     files[f"audio/{book.meta.slug}.m4b"] = audiobook(book, chapters, artist, voice, cover, store,
                                                     scratch / "book.m4b")
-    from .. import epub  # the read-aloud EPUB: the e-book with this narration's audio and timings
-    read_aloud = scratch / "read-aloud.epub"
-    epub.render(book, date_time, narration(chapters, voice), target=read_aloud)
-    files[f"{book.meta.slug}-read-aloud.epub"] = read_aloud
     return files
+
+
+def read_aloud(book: Book, date_time: tuple, chapters: list[_Chapter], voice: str, target: Path) -> Path:
+    """The read-aloud EPUB: the e-book with this narration's chapter MP3s and sentence timings."""
+    from .. import epub
+    epub.render(book, date_time, narration(chapters, voice), target=target)
+    return target
 
 
 def file_stem(chapter: _Chapter) -> str:
