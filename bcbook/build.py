@@ -58,7 +58,7 @@ WRITERS = {
 
 # A format whose parts are jobs of their own, so the two cores share them: each PDF edition
 # (bcbook.pdf.document.EDITIONS) lays out alone. A format not named here is one job per language.
-# Audio is two: the narration (MP3s, WebVTT, M4B) and the read-aloud EPUB (bcbook.audio.render.PARTS).
+# Audio is two: the narration (MP3s, WebVTT, M4B) and the read-aloud EPUB (bcbook.audio.render.render's part).
 PARTS = {"pdf": ("letter", "a4", "large-print"), "audio": ("narration", "read-aloud")}
 
 # (format, part) -> the (format, part) jobs of the same language whose by-products it reads, so it runs after

@@ -37,7 +37,7 @@ class Task:
     context: object  # bcbook.context.Context: the book's project and output folder
     staging: object  # bcbook.jobs.Staging of that output folder
     label: str = ""  # "<book folder>/" when several books build together
-    after: tuple[str, ...] = ()  # names of tasks in the same run whose by-products it reads (bcbook.pages)
+    after: tuple[str, ...] = ()  # names of tasks in the same run whose by-products it reads (build.READS_FROM)
 
     @property
     def name(self) -> str:  # "<lang>/<format>", after the label
@@ -98,13 +98,17 @@ def ready(waiting: list[Task], done: set[str]) -> Task | None:
     return next((task for task in waiting if all(name in done for name in task.after)), None)
 
 
+def _stuck(waiting: list[Task]) -> RuntimeError:
+    return RuntimeError("tasks wait for each other: " + ", ".join(task.name for task in waiting))
+
+
 def in_dependency_order(tasks: list[Task]) -> list[Task]:
     """The tasks as `ready` would start them one at a time: each after the tasks it reads from."""
     waiting, ordered = list(tasks), []
     while waiting:
         task = ready(waiting, {t.name for t in ordered})
         if task is None:
-            raise RuntimeError("tasks wait for each other: " + ", ".join(t.name for t in waiting))
+            raise _stuck(waiting)
         waiting.remove(task)
         ordered.append(task)
     return ordered
@@ -143,7 +147,7 @@ def _run_in_pool(pool, workers: int, waiting: list[Task], running: dict, results
             report("running", task, 0.0)
             running[pool.submit(_run, task.quiet())] = task
         if not running:
-            raise RuntimeError("tasks wait for each other: " + ", ".join(t.name for t in waiting))
+            raise _stuck(waiting)
         finished, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
         for future in finished:
             task = running.pop(future)

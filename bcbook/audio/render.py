@@ -14,7 +14,9 @@ encoded as AAC on its own (read a chapter at a time from the chapter cache, so
 memory holds one chapter however long the book; kept in the chapter cache,
 so an edit re-encodes one chapter), each measured as decoded; the
 read-aloud EPUB (bcbook.epub with bcbook.overlays) gets the same chapter
-MP3s and the same sentence timings, so nothing is spoken or mastered twice.
+MP3s and the same sentence timings, so nothing is spoken or mastered twice:
+made as a part of its own after the narration, it finds every chapter in
+the chapter cache.
 """
 
 from __future__ import annotations
