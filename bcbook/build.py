@@ -18,7 +18,6 @@ before writing, like `strict` does for incomplete ones.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import os
 from collections.abc import Callable
