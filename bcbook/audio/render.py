@@ -80,10 +80,10 @@ def render(book: Book, date_time: tuple, options: AudioOptions, part: str = "") 
     chapters = script(book, lexicon, lambda lang: Lexicon.load(options.lexicon_dir, lang, book.meta.languages, names))
     store = ChapterCache(options.cache.folder.parent / "chapters")
     mastered = _master_chapters(book, chapters, engine, lexicon, options, store)
-    scratch = options.scratch or Path(tempfile.mkdtemp(prefix="bcbook-audio-"))
-    files = {} if part == "read-aloud" else _files(book, mastered, f"{engine.name}, {voice}", store, scratch)
+    scratch, named = options.scratch or Path(tempfile.mkdtemp(prefix="bcbook-audio-")), f"{engine.name}, {voice}"
+    files = {} if part == "read-aloud" else _files(book, mastered, named, store, scratch)
     if part != "narration":
-        files[f"{book.meta.slug}-read-aloud.epub"] = read_aloud(book, date_time, mastered, f"{engine.name}, {voice}",
+        files[f"{book.meta.slug}-read-aloud.epub"] = read_aloud(book, date_time, mastered, named,
                                                                 scratch / "read-aloud.epub")
     return files
 
