@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import config, jobs, pages, reader, runner
+from . import config, jobs, pages, reader, runner, store
 from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
 from .context import Context
 from .lang import use_project
@@ -169,24 +169,26 @@ class Plan:
     editions: list[Edition]
     context: Context
     manifest: jobs.Manifest
+    staging: jobs.Staging
     tasks: list[runner.Task]
     finished: dict  # {Job: {final path: sha256}} of jobs a stopped build finished
 
 
-def plan(project: Project, languages: list[str] | None, formats: list[str], out_dir: Path, tts: str | None = None,
+def plan(project: Project, languages: list[str] | None, formats: list[str], out: Path | str, tts: str | None = None,
          checks: tuple[Callable, ...] = (), force: bool = False, report: Callable | None = None,
          label: str = "", **callbacks) -> Plan:
     """Gather and check one book, then sort its jobs: unspoken (no voice), fresh in the manifest (kept),
     finished by a stopped build (taken) or to run. `report(state, task, seconds, detail="")` hears of
-    each (bcbook.progress); `label` starts the job names when several books build together."""
+    each (bcbook.progress); `label` starts the job names when several books build together. `out`: a folder,
+    or a store's URL (bcbook.store)."""
     report = report or (lambda state, task, seconds, detail="": None)
     editions = gather(project, languages, tts, cache=project.build / "cache" / "editions")  # as stats: a
     # build refused by a check leaves no --out folder behind
     for check in checks:
         check(editions)
-    context = Context(project, out_dir, tts, callbacks.get("progress"), callbacks.get("notice"))
-    manifest, staging = jobs.Manifest(out_dir, force=force), jobs.Staging(out_dir)
-    result = Plan(editions, context, manifest, [], {})
+    out_dir, manifest, staging, shared = store.place(out, project, force)
+    context = Context(project, out_dir, tts, callbacks.get("progress"), callbacks.get("notice"), store=shared)
+    result = Plan(editions, context, manifest, staging, [], {})
     for edition in editions:
         book, book_sha = edition.book, jobs.book_digest(edition.book)  # once, however many formats
         for name, part in ((name, part) for name in formats for part in PARTS.get(name, ("",))):
@@ -220,29 +222,31 @@ def _after_what_they_read(tasks: list[runner.Task]) -> list[runner.Task]:
 
 
 def publish(book: Plan, results: dict[str, dict[Path, str]]) -> None:
-    """Every job succeeded: record each in the manifest, rename the staged files into place, at once, and
-    write the manifest."""
+    """Every job succeeded: record each in the manifest, put the staged files in place, at once, write the
+    manifest, and only then forget the staging area (a build stopped before that resumes from it)."""
     finished = {**book.finished, **{task.job: results[task.name] for task in book.tasks}}
     outputs: dict[Path, str] = {}
     for job, files in finished.items():
         outputs.update(files)
         book.manifest.record(job, files)
-    jobs.Staging(book.context.out_dir).publish(outputs)
+    book.staging.publish(outputs)
     if outputs:
-        write_atomically(book.manifest.path, book.manifest.text().encode("utf-8"))
+        book.manifest.save()
+    book.staging.forget()
     book.manifest.stamp()
 
 
 def build_books(projects: list[Project], languages: list[str] | None = None, formats: list[str] | None = None,
-                strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
+                strict: bool = False, out_dir: Path | str | None = None, tts: str | None = None,
                 progress: Callable | None = None, notice: Callable | None = None, force: bool = False,
                 require_review: bool = False, workers: int | None = None, report: Callable | None = None,
                 scheduler: str | None = None) -> list[list[Edition]]:
     """Build several books in one job graph: every book is gathered and checked before any job runs, the
     jobs of all run together, longest first, in `workers` processes (default: one per CPU) or on the Dask
     cluster at `scheduler` (default: $BCBOOK_SCHEDULER), and every book is published only when every job
-    of every book has succeeded. Each book goes to its own build/ folder, or with `out_dir` to
-    `out_dir`/<its folder name> (one book: `out_dir` itself). Returns each book's editions."""
+    of every book has succeeded. Each book goes to its own build/ folder, or with `out_dir` (a folder, or a
+    store's URL: bcbook.store) to `out_dir`/<its folder name> (one book: `out_dir` itself). Returns each book's
+    editions."""
     formats = formats or list(WRITERS)
     if unknown := [name for name in formats if name not in WRITERS]:
         raise BuildError(f"unknown format {', '.join(unknown)}; known: {', '.join(WRITERS)}")
@@ -252,7 +256,7 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
                          "outputs would share names; rename one folder")
     many = len(projects) > 1
     checks = ((check_strict,) if strict else ()) + ((check_review,) if require_review else ())
-    plans = [plan(project, languages, formats, (out_dir / name if many else out_dir) if out_dir else project.build,
+    plans = [plan(project, languages, formats, _book_out(out_dir, name) if many and out_dir else out_dir or project.build,
                   tts, checks, force, report, f"{name}/" if many else "", progress=progress, notice=notice)
              for project, name in zip(projects, names)]
     tasks = [task for book in plans for task in book.tasks]
@@ -265,8 +269,13 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
     return [book.editions for book in plans]
 
 
+def _book_out(out: Path | str, name: str) -> Path | str:
+    """One book's place in the output folder or store of several."""
+    return f"{out}/{name}" if store.is_url(out) else Path(out) / name
+
+
 def build(project: Project, languages: list[str] | None = None, formats: list[str] | None = None,
-          strict: bool = False, out_dir: Path | None = None, tts: str | None = None,
+          strict: bool = False, out_dir: Path | str | None = None, tts: str | None = None,
           progress: Callable | None = None, notice: Callable | None = None, force: bool = False,
           require_review: bool = False, workers: int | None = None, report: Callable | None = None,
           scheduler: str | None = None) -> list[Edition]:

@@ -22,6 +22,7 @@ from .i18n.translate import DOMAIN
 from .review import ReviewError
 from .lang import catalog_dir_name
 from .reader import SourceError
+from .store import output_option
 
 
 
@@ -234,14 +235,17 @@ def parser() -> argparse.ArgumentParser:
                        help="output format (repeatable; default: all). audio also writes the read-aloud "
                             "EPUB, which carries it; epub and audio lay out the US Letter PDF for their page list")
     build.add_argument("--strict", action="store_true", help="fail on any untranslated, fuzzy or unsafe message")
-    build.add_argument("--out", type=Path, help="output folder (default: build/; with several books, "
-                       "one folder per book in it)")
+    build.add_argument("--out", type=output_option, metavar="FOLDER|URL",
+                       help="output folder (default: build/; with several books, one folder per book in it), or a "
+                            "store's URL such as s3://bucket/books (outputs and the speech cache go there; needs s3fs "
+                            "or gcsfs; see the README)")
     build.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                        help="run N jobs at once, in worker processes (default: one per CPU; 1: no workers)")
     build.add_argument("--quiet", "-q", action="store_true", help="print only the result lines and errors")
     build.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the jobs on a Dask cluster, e.g. tcp://10.0.0.5:8786 (default: $BCBOOK_SCHEDULER; "
-                            "its workers need the project and --out on a shared file system; see the README)")
+                            "its workers need the project at the same path, and --out on a shared file system "
+                            "or as a store's URL; see the README)")
     build.add_argument("--force", action="store_true", help="rebuild every output, even those the manifest "
                        "(build/bcbook-manifest.json) shows unchanged")
     build.add_argument("--tts", choices=["auto", *ENGINES], help="speech engine for the audio, overriding "

@@ -28,6 +28,7 @@ class Context:
     progress: Callable | None = None
     notice: Callable | None = None
     scratch: Path | None = None  # where a writer puts large outputs it returns as paths (runner: one per job)
+    store: object = None  # bcbook.store.Store when the outputs go to a store by URL: its speech cache is shared
 
     def settings_for(self, format_name: str, book: Book) -> str:
         """What a writer reads besides the book, as text for its job key: the project's own language rows;
@@ -63,6 +64,6 @@ class Context:
         from .audio.cache import SpeechCache
         from .audio.render import AudioOptions
         engine, words_per_minute, forbidden = self.speech_settings(book)
-        cache = SpeechCache(self.out_dir / "cache" / "tts")
+        cache = SpeechCache(self.out_dir / "cache" / "tts", self.store and self.store.under("cache/tts"))
         return AudioOptions(engine, words_per_minute, cache, self.project.source, self.progress, self.notice,
                             forbidden, scratch=self.scratch)

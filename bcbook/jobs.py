@@ -133,13 +133,19 @@ class Manifest:
             return False
         stats = self.stats.get(job.name, {})
         for relative, digest in record.get("files", {}).items():
-            path = self.out_dir / relative
-            if not path.is_file():
-                return False
-            if _stat(path) != stats.get(relative) and path_hash(path) != digest:
+            now = self.stat_of(relative)
+            if now is None or (now != stats.get(relative) and self.hash_of(relative) != digest):
                 return False
         self.checked.add(job.name)
         return True
+
+    def stat_of(self, relative: str) -> list | None:
+        """A published file's size and time, None when it is missing."""
+        path = self.out_dir / relative
+        return _stat(path) if path.is_file() else None
+
+    def hash_of(self, relative: str) -> str:
+        return path_hash(self.out_dir / relative)
 
     def record(self, job: Job, files: dict[Path, str]) -> None:
         """The job's key and the hash of each file it wrote ({final path: sha256})."""
@@ -155,7 +161,7 @@ class Manifest:
         (call after publishing); True when that changed the manifest."""
         changed = False
         for name in sorted(self.checked):
-            stats = {relative: _stat(self.out_dir / relative) for relative in sorted(self.jobs[name].get("files", {}))}
+            stats = {relative: self.stat_of(relative) for relative in sorted(self.jobs[name].get("files", {}))}
             changed, self.stats[name] = changed or stats != self.stats.get(name), stats
         if changed:
             write_atomically(self.stat_path, json.dumps(self.stats, indent=1, sort_keys=True).encode("utf-8"))
@@ -163,6 +169,9 @@ class Manifest:
 
     def text(self) -> str:
         return json.dumps({"jobs": dict(sorted(self.jobs.items()))}, indent=1, sort_keys=True) + "\n"
+
+    def save(self) -> None:
+        write_atomically(self.path, self.text().encode("utf-8"))
 
 
 class Staging:
@@ -192,35 +201,52 @@ class Staging:
         here without being read into memory}); return {final path: sha256}."""
         hashes = {}
         for final, data in files.items():
-            staged = self.staged(final)
-            if isinstance(data, Path):
-                hashes[final] = path_hash(data)
-                staged.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(data, staged)  # a rename when both are on one file system (the scratch folder)
-                continue
-            write_atomically(staged, data)
-            hashes[final] = file_hash(data)
+            hashes[final] = path_hash(data) if isinstance(data, Path) else file_hash(data)
+            self.put(final, data)
         record = {"key": job.key, "files": {final.relative_to(self.out_dir).as_posix(): digest
                                             for final, digest in hashes.items()}}
-        write_atomically(self._record(job), json.dumps(record, sort_keys=True).encode("utf-8"))
+        self.save_record(job, json.dumps(record, sort_keys=True).encode("utf-8"))
         return hashes
+
+    def put(self, final: Path, data: "bytes | Path") -> None:
+        """Stage one file: its bytes, or a file the writer made (moved: a rename within the scratch's file system)."""
+        staged = self.staged(final)
+        if isinstance(data, Path):
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(data, staged)
+        else:
+            write_atomically(staged, data)
+
+    def save_record(self, job: Job, record: bytes) -> None:
+        write_atomically(self._record(job), record)
+
+    def load_record(self, job: Job) -> bytes | None:
+        try:
+            return self._record(job).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def is_staged(self, final: Path) -> bool:
+        return self.staged(final).is_file()
 
     def finished(self, job: Job) -> dict[Path, str] | None:
         """{final path: sha256} of a job an earlier, stopped build finished with the same key, else None."""
         try:
-            record = json.loads(self._record(job).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+            record = json.loads(self.load_record(job) or b"{}")
+        except ValueError:
             return None
         files = {self.out_dir / relative: digest for relative, digest in record.get("files", {}).items()}
-        if record.get("key") != job.key or not all(self.staged(path).is_file() for path in files):
+        if record.get("key") != job.key or not all(self.is_staged(path) for path in files):
             return None
         return files
 
     def publish(self, finals) -> None:
-        """Move the staged files into place, then forget the staging area."""
+        """Move the staged files into place (then save the manifest, and `forget` the staging area)."""
         for final in finals:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staged(final), final)
+
+    def forget(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
 

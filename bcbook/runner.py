@@ -14,8 +14,9 @@ that has loaded the writers' libraries), so no job's memory adds to another's; w
 started in another process, so a writer's own progress (the speech
 counter) still shows. With a `scheduler` address the tasks go to that
 Dask cluster (dask.distributed, imported only then) as futures; its
-workers must see the project and the output folder at the same paths (a
-shared file system), since they read the lexicons and stage the files.
+workers must see the project at the same path, since they read its
+lexicons, and the outputs either in a shared folder at the same path or
+in a store named by URL (bcbook.store), where they stage their files.
 """
 
 from __future__ import annotations

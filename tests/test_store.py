@@ -1,0 +1,114 @@
+"""Outputs and the speech cache in an S3 store (issue 15): a real S3 server (moto) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import shutil
+
+import pytest
+
+from bcbook import build as builder
+from bcbook.jobs import MANIFEST, STAGING
+from test_build import outputs
+
+BUCKET = "books"
+
+
+@pytest.fixture
+def s3(monkeypatch):
+    """An empty bucket on an S3 server on 127.0.0.1; s3fs finds it through the usual AWS_* variables (worker
+    processes inherit them)."""
+    import s3fs
+    from moto.server import ThreadedMotoServer
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    for name, value in {"AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_ACCESS_KEY_ID": "test",
+                        "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        monkeypatch.setenv(name, value)
+    s3fs.S3FileSystem.clear_instance_cache()
+    store = s3fs.S3FileSystem()
+    store.mkdir(BUCKET)
+    yield store
+    s3fs.S3FileSystem.clear_instance_cache()
+    server.stop()
+
+
+def objects(store, prefix: str) -> dict[str, bytes]:
+    """{key under prefix: bytes} of every object there."""
+    store.invalidate_cache()
+    return {name[len(prefix) + 1:]: store.cat_file(name) for name in store.find(prefix)}
+
+
+def backwards(speech_cache) -> None:
+    """Every sentence in a speech cache, played backwards."""
+    import soundfile
+    for path in speech_cache.rglob("*.flac"):
+        samples, rate = soundfile.read(path, dtype="int16")
+        soundfile.write(path, samples[::-1], rate, format="FLAC", subtype="PCM_16")
+
+
+def test_a_cluster_publishes_to_s3_the_bytes_of_a_local_build_with_the_manifest_last(tiny, tmp_path, s3):
+    from distributed import LocalCluster
+
+    builder.build(tiny, ["es"], ["audio"], out_dir=tmp_path / "spoken", workers=1)
+    speech = tmp_path / "local" / "cache" / "tts"
+    shutil.copytree(tmp_path / "spoken" / "cache" / "tts", speech)
+    backwards(speech)  # speech no engine would make: the outputs show where every sentence came from
+    builder.build(tiny, ["es"], out_dir=tmp_path / "local", workers=1)
+    # the speech goes into the store's shared cache only, so the workers must take every sentence from it
+    s3.put(str(speech), f"{BUCKET}/tiny/cache/tts", recursive=True)
+    url = f"s3://{BUCKET}/tiny"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        builder.build(tiny, ["es"], out_dir=url, scheduler=cluster.scheduler_address)
+    stored = objects(s3, f"{BUCKET}/tiny")
+    local = {path.relative_to(tmp_path / "local").as_posix(): path.read_bytes() for path in outputs(tmp_path / "local")}
+    published = {name: data for name, data in stored.items() if not name.startswith(("cache/", STAGING))}
+    assert published == local
+    assert not [name for name in stored if name.startswith(STAGING)], "the staging prefix is removed"
+    manifest = json.loads(stored[MANIFEST])["jobs"]
+    assert manifest == json.loads(local[MANIFEST])["jobs"]
+
+    events = []
+    builder.build(tiny, ["es"], out_dir=url, workers=1, report=lambda state, task, *rest: events.append(state))
+    assert events and set(events) == {"skipped"}, "nothing changed: every job is skipped from the store's manifest"
+
+
+def test_a_failed_build_to_s3_publishes_nothing_and_the_next_one_resumes(tiny, tmp_path, s3, monkeypatch):
+    url, pdf = f"s3://{BUCKET}/tiny", builder.WRITERS["pdf"]
+
+    def letter_then_fail(book, date_time, context, part):
+        if part == "large-print":
+            raise RuntimeError("stopped")
+        return pdf(book, date_time, context, part)
+    monkeypatch.setitem(builder.WRITERS, "pdf", letter_then_fail)
+    with pytest.raises(RuntimeError, match="stopped"):
+        builder.build(tiny, ["es"], ["pdf"], out_dir=url, workers=1)
+    assert all(name.startswith(STAGING) for name in objects(s3, f"{BUCKET}/tiny")), "nothing is published"
+
+    monkeypatch.setitem(builder.WRITERS, "pdf", pdf)
+    events = []
+    builder.build(tiny, ["es"], ["pdf"], out_dir=url, workers=1,
+                  report=lambda state, task, *rest: events.append((state, task.name)))
+    assert ("resumed", "es/pdf/letter") in events and ("running", "es/pdf/large-print") in events
+    builder.build(tiny, ["es"], ["pdf"], out_dir=tmp_path / "local", workers=1)
+    stored = objects(s3, f"{BUCKET}/tiny")
+    assert sorted(stored) == sorted([MANIFEST] + [p.relative_to(tmp_path / "local").as_posix()
+                                                  for p in outputs(tmp_path / "local") if p.name != MANIFEST])
+    for path in outputs(tmp_path / "local"):
+        assert stored[path.relative_to(tmp_path / "local").as_posix()] == path.read_bytes(), path
+
+
+def test_the_command_line_takes_a_store_url_for_out(tiny, s3):
+    from bcbook.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--project", str(tiny.root), "build", "--lang", "es", "--format", "epub", "--jobs", "1",
+                 "--out", f"s3://{BUCKET}/tiny/"], out, err) == 0, err.getvalue()
+    assert "es: built epub" in out.getvalue()
+    stored = objects(s3, f"{BUCKET}/tiny")
+    assert [name for name in stored if name.startswith("es/") and name.endswith(".epub")]
+    assert MANIFEST in stored, "the URL is a store, not a folder named s3:"
