@@ -15,11 +15,13 @@ import pytest
 from lxml import html as lxml_html
 
 from bcbook import build as builder
+from bcbook.lang import locale_of
 from bcbook.pdf import document
 from conftest import LANGUAGES, ROOT
 from pdf_reading import element_pages, element_text, mcid_text, pages, squeeze, tag_tree
 
 EDITIONS = sorted(document.EDITIONS)
+RIGHT_TO_LEFT = [lang for lang in LANGUAGES if locale_of(lang).character_order == "right-to-left"]
 MIN_SIZE = {"letter": 8.5, "a4": 8.5, "large-print": 14.0}  # pt, every text outside figures
 BLOCKS = "//h1 | //h2 | //h3 | //p | //li | //figcaption"
 
@@ -173,6 +175,42 @@ def test_arabic_reads_in_logical_order(build_dir, edition):
     blocks = [squeeze("".join(node.itertext())) for node in html.xpath(BLOCKS)]
     missing = [block for block in blocks if block and block not in read]
     assert missing == []
+
+
+def _address_runs(page) -> list[str]:
+    """The runs of Latin glyphs with a "/" in them, each read left to right as drawn on its line (a line:
+    glyphs whose middles are within 0.4 em, as "." and ":" may come from another font with other extents)."""
+    lines: list[list] = []
+    for glyph in sorted((g for g in page.glyphs if g.text.isascii()), key=_middle, reverse=True):
+        if lines and _middle(lines[-1][0]) - _middle(glyph) < 0.4 * glyph.size:
+            lines[-1].append(glyph)
+        else:
+            lines.append([glyph])
+    runs = []
+    for line in lines:
+        line.sort(key=lambda g: g.box[0])
+        runs.append(line[0].text)
+        for before, glyph in zip(line, line[1:]):
+            if glyph.box[0] - before.box[2] < 0.15 * glyph.size:  # a space is 0.26 em
+                runs[-1] += glyph.text
+            else:
+                runs.append(glyph.text)
+    return [word for run in runs for word in run.split() if "/" in word]
+
+
+def _middle(glyph) -> float:
+    return (glyph.box[1] + glyph.box[3]) / 2
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("lang", RIGHT_TO_LEFT)
+def test_printed_addresses_read_left_to_right_on_every_line(build_dir, lang, edition):
+    page_list, _, _, _ = _read(pdf_path(build_dir, lang, edition))
+    addresses = [f"({link.get('href')})" for link in _html(lang, edition).xpath("//a[starts-with(@href, 'http')]")]
+    runs = [run.strip(".,;:") for page in page_list for run in _address_runs(page)]
+    assert runs and addresses
+    # a wrapped address once printed its second line as ".(/what-is-breast-cancer/invasive-breast-cancer"
+    assert [run for run in runs if not any(run in address for address in addresses)] == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
