@@ -18,7 +18,10 @@ environment variables). Guarantees, for a store with no atomic rename:
   subsets) and the jobs' scratch files. The speech cache has a second,
   shared tier in the store (`cache/tts/`), so every worker takes a
   sentence from the same samples, as on one machine.
-A path or file:// URL is a folder, handled by bcbook.jobs as before.
+A store that cannot be used (no package for its protocol, no such bucket,
+no credentials, no write access) is one StoreError naming the URL, raised
+while planning, before any job runs. A path or file:// URL is a folder,
+handled by bcbook.jobs as before.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ def output_option(text: str):
     return text.rstrip("/") if is_url(text) else Path(text)
 
 
+class StoreError(RuntimeError):
+    """A store named by URL could not be used: no package for it, or it could not be reached."""
+
+
 class Store:
     """One fsspec location: objects under relative keys. Pickles as its URL (each process connects anew)."""
 
@@ -58,7 +65,10 @@ class Store:
     def fs(self):
         if self._fs is None:
             import fsspec
-            self._fs, self._root = fsspec.core.url_to_fs(self.url)
+            try:
+                self._fs, self._root = fsspec.core.url_to_fs(self.url)
+            except (ImportError, ValueError) as error:  # fsspec says which package to install
+                raise StoreError(f"--out {self.url}: {error}") from error
         return self._fs
 
     def key(self, relative: str) -> str:
@@ -127,7 +137,13 @@ class RemoteManifest(Manifest):
         super().__init__(work_dir, force)
         self.remote, self._objects = store, None
         try:
-            self.jobs = json.loads(store.read(MANIFEST) or b"{}").get("jobs", {})
+            text = store.read(MANIFEST)  # the first contact with the store
+        except StoreError:
+            raise
+        except Exception as error:  # the store's own errors: credentials, endpoint, permissions
+            raise StoreError(f"--out {store.url}: cannot read {MANIFEST} there: {error}") from error
+        try:
+            self.jobs = json.loads(text or b"{}").get("jobs", {})
         except ValueError:
             self.jobs = {}
 
@@ -193,4 +209,9 @@ def place(out, project, force: bool = False) -> tuple[Path, Manifest, Staging, S
         return Path(out), Manifest(Path(out), force), Staging(Path(out)), None
     store = Store(str(out))
     work = project.build / "remote" / hashlib.sha256(store.url.encode("utf-8")).hexdigest()[:16]
-    return work, RemoteManifest(work, store, force), RemoteStaging(work, store), store
+    manifest = RemoteManifest(work, store, force)
+    try:  # before any job runs: a missing bucket or a read-only key is found now, not after minutes of work
+        store.write(f"{STAGING}/writable", b"")
+    except Exception as error:
+        raise StoreError(f"--out {store.url}: cannot write there: {error}") from error
+    return work, manifest, RemoteStaging(work, store), store

@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import shutil
+import urllib.request
 
 import pytest
 
@@ -29,6 +30,8 @@ def s3(monkeypatch):
     for name, value in {"AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_ACCESS_KEY_ID": "test",
                         "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(name, value)
+    # moto keeps its buckets per process, from one server to the next: start empty
+    urllib.request.urlopen(urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")).close()
     s3fs.S3FileSystem.clear_instance_cache()
     store = s3fs.S3FileSystem()
     store.mkdir(BUCKET)
@@ -112,3 +115,14 @@ def test_the_command_line_takes_a_store_url_for_out(tiny, s3):
     stored = objects(s3, f"{BUCKET}/tiny")
     assert [name for name in stored if name.startswith("es/") and name.endswith(".epub")]
     assert MANIFEST in stored, "the URL is a store, not a folder named s3:"
+
+
+@pytest.mark.parametrize("url, says", [("nosuch://bucket/books", "Protocol not known: nosuch"),
+                                       (f"s3://{BUCKET}-missing/books", "bucket")])
+def test_a_store_that_cannot_be_used_is_one_clear_error_before_any_job_runs(tiny, s3, url, says):
+    from bcbook.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--project", str(tiny.root), "build", "--lang", "es", "--format", "epub", "--jobs", "1",
+                 "--out", url], out, err) == 2
+    assert err.getvalue().startswith(f"bcbook: error: --out {url}") and says in err.getvalue(), err.getvalue()
+    assert "running" not in err.getvalue() and "Traceback" not in err.getvalue()
