@@ -7,7 +7,11 @@ value is found only under the key it was stored with, and callers make
 keys of everything the value depends on (their inputs and code);
 entries are written atomically (bcbook.jobs.write_atomically), so a
 stopped build leaves only whole ones; a missing or unreadable entry is
-computed again. Deleting the folder is always safe.
+computed again. Deleting the folder is always safe. With a shared tier
+(the store's `cache/derived/` when the outputs go to a store by URL:
+bcbook.store), an entry missing here is taken from it and a new one is put
+there too, so a worker on another machine reads the page map the US
+Letter job made instead of laying the edition out again.
 """
 
 from __future__ import annotations
@@ -17,11 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 _FOLDER: list[Path] = []
+_SHARED: list = []  # a bcbook.store.Store, or nothing
 
 
-def use(folder: Path | None) -> None:
-    """Keep results under `folder` from now on in this process (None: keep nothing)."""
+def use(folder: Path | None, shared=None) -> None:
+    """Keep results under `folder` (and in the store `shared`, if given) from now on in this process (None:
+    keep nothing)."""
     _FOLDER[:] = [Path(folder) / "derived"] if folder else []
+    _SHARED[:] = [shared] if folder and shared is not None else []
 
 
 def key(*parts: bytes | str) -> str:
@@ -35,12 +42,17 @@ def remembered(kind: str, entry: str, make: Callable[[], bytes]) -> bytes:
     """The bytes stored as `kind`/`entry`, or `make()`'s, stored."""
     if not _FOLDER:
         return make()
-    path = _FOLDER[0] / kind / entry[:2] / entry
+    relative = f"{kind}/{entry[:2]}/{entry}"
+    path = _FOLDER[0] / relative
     try:
         return path.read_bytes()
     except OSError:
         pass
-    data = make()
     from .jobs import write_atomically
+    data = _SHARED[0].read(relative) if _SHARED else None
+    if data is None:
+        data = make()
+        if _SHARED:
+            _SHARED[0].write(relative, data)
     write_atomically(path, data)
     return data

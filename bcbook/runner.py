@@ -66,7 +66,8 @@ def _run(task: Task, *_after) -> tuple[dict[Path, str], float]:
     from . import diskcache
     context = task.context
     use_project(context.project.source)  # a worker process knows the project's own language rows too
-    diskcache.use(context.out_dir / "cache")  # font subsets and page maps kept between jobs and builds
+    diskcache.use(context.out_dir / "cache",  # font subsets and page maps kept between jobs and builds
+                  context.store.under("cache/derived") if context.store else None)
     start = time.perf_counter()
     with task.staging.scratch() as scratch:  # large outputs come back as files in it, moved in by store
         files = WRITERS[task.format](task.book, task.date_time, replace(context, scratch=scratch), task.job.part)

@@ -126,3 +126,18 @@ def test_a_store_that_cannot_be_used_is_one_clear_error_before_any_job_runs(tiny
                  "--out", url], out, err) == 2
     assert err.getvalue().startswith(f"bcbook: error: --out {url}") and says in err.getvalue(), err.getvalue()
     assert "running" not in err.getvalue() and "Traceback" not in err.getvalue()
+
+
+def test_page_maps_and_font_subsets_are_shared_through_the_store(tmp_path, s3):
+    from bcbook import diskcache
+    from bcbook.store import Store
+    shared, made = Store(f"s3://{BUCKET}/tiny/cache/derived"), []
+    try:
+        diskcache.use(tmp_path / "one machine", shared)
+        assert diskcache.remembered("pages", "ab12", lambda: made.append(1) or b"map") == b"map"
+        diskcache.use(tmp_path / "another machine", shared)
+        assert diskcache.remembered("pages", "ab12", lambda: made.append(2) or b"other") == b"map"
+    finally:
+        diskcache.use(None)
+    assert made == [1], "made once, on the first machine"
+    assert (tmp_path / "another machine" / "derived" / "pages" / "ab" / "ab12").read_bytes() == b"map"
