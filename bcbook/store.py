@@ -41,8 +41,10 @@ def is_url(out) -> bool:
 
 
 def output_option(text: str):
-    """--out's value: a store's URL as given, or a folder's Path."""
-    return text.rstrip("/") if is_url(text) else Path(text)
+    """--out's value: a store's URL as given, or a folder's Path (file:///srv/books is /srv/books)."""
+    if is_url(text):
+        return text.rstrip("/")
+    return Path(text.removeprefix("file://"))
 
 
 class StoreError(RuntimeError):

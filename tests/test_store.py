@@ -141,3 +141,12 @@ def test_page_maps_and_font_subsets_are_shared_through_the_store(tmp_path, s3):
         diskcache.use(None)
     assert made == [1], "made once, on the first machine"
     assert (tmp_path / "another machine" / "derived" / "pages" / "ab" / "ab12").read_bytes() == b"map"
+
+
+def test_out_is_a_store_only_when_a_url_names_one():
+    from pathlib import Path
+    from bcbook.store import output_option
+    assert output_option("s3://bucket/books/") == "s3://bucket/books"
+    assert output_option("gs://bucket") == "gs://bucket"
+    assert output_option("file:///srv/books") == Path("/srv/books")
+    assert output_option("build/out") == Path("build/out")
