@@ -188,6 +188,7 @@ def test_playlist_and_audiobook(build_dir):
     assert tags["title"] == "Cáncer de mama invasivo" and "espeak" in tags["artist"] and tags["genre"] == "Audiobook"
     audio, cover = (next(s for s in probe["streams"] if s["codec_type"] == kind) for kind in ("audio", "video"))
     assert audio["codec_name"] == "aac" and audio["sample_rate"] == "44100" and audio["tags"]["language"] == "spa"
+    assert {stream["tags"]["language"] for stream in probe["streams"] if stream["codec_type"] == "data"} == {"spa"}
     assert cover["disposition"]["attached_pic"] == 1
     assert "encoder" not in tags and "creation_time" not in tags
 
@@ -327,7 +328,7 @@ def test_the_audiobook_joins_chapters_encoded_alone_without_a_seam(english, tmp_
         assert len(speech) - m4b.FRAME < m4b.heard_length(fed) <= len(speech)
         _, stream, measured = master.finish(speech[:fed], render._AAC)
         streams.append(stream), heard.append(measured), lengths.append(m4b.heard_length(fed))
-    tags = m4b.Tags("Title", "Artist", "voice", "eng")
+    tags = m4b.Tags("Title", "Artist", "voice", "spa")
     m4b.write_m4b(list(zip("abc", lengths)), streams, tags, render.cover_png(english), tmp_path / "book.m4b")
     book = (tmp_path / "book.m4b").read_bytes()
     decoded = m4b.decode(book)
@@ -339,7 +340,9 @@ def test_the_audiobook_joins_chapters_encoded_alone_without_a_seam(english, tmp_
     # 100 ms blocks restart at each join and the decoder's noise substitution is random: close, not equal
     assert abs(whole.loudness() - meter.integrated_loudness(np.concatenate([m.sums for m in heard]))) < 0.05
     assert abs(whole.peaks_db()[1] - max(m.peaks_db()[1] for m in heard)) < 0.1
-    probe = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", "-"], input=book,
-                                      capture_output=True, check=True).stdout)
+    probe = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-show_streams", "-of", "json",
+                                       "-"], input=book, capture_output=True, check=True).stdout)
     starts = [round(float(chapter["start_time"]) * master.RATE) for chapter in probe["chapters"]]
     assert starts == [0, *joins]
+    # the chapter-title track (a text track) is in the book's language, as the audio is; ffmpeg tagged it "eng"
+    assert [s["tags"]["language"] for s in probe["streams"] if s["codec_type"] != "video"] == ["spa", "spa"]

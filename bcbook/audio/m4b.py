@@ -14,7 +14,7 @@ overlaps the end of one encode with the start of the next, and both saw
 silence there (a test decodes the joins). Chapter marks start exactly where
 each chapter's frames start (sample time base); title, album, artist
 (publisher and synthetic voice), composer (the voice), genre, language
-and the cover are tagged; the output is reproducible byte for byte on one
+(of the audio and of the chapter-title track) and the cover are tagged; the output is reproducible byte for byte on one
 machine image (bitexact flags, no encoder or creation-time tags).
 """
 
@@ -128,7 +128,58 @@ def write_m4b(chapters: list[tuple[str, int]], streams: Iterable[bytes], tags: T
         done = subprocess.run(command, cwd=folder, capture_output=True)
         if done.returncode != 0:
             raise RuntimeError(f"ffmpeg could not write the M4B: {done.stderr.decode('utf-8', 'replace').strip()}")
+        tag_chapter_track(folder / "book.m4b", tags.language)
         shutil.move(folder / "book.m4b", target)
+
+
+def tag_chapter_track(path: Path, language: str) -> None:
+    """Give the chapter-title track the book's language. ffmpeg writes that track (the text track players
+    show chapter titles from) with language code 0, which they read as English; only the two bytes of its
+    media header change, in place (the file is never read whole: `moov` comes first, +faststart)."""
+    packed = sum((ord(letter) - 0x60) << shift for letter, shift in zip(language, (10, 5, 0))).to_bytes(2, "big")
+    with path.open("r+b") as stream:
+        moov = next((start, end) for kind, start, end in _boxes_in_file(stream) if kind == b"moov")
+        stream.seek(moov[0])
+        data = stream.read(moov[1] - moov[0])
+        for offset in _text_track_language_offsets(data):
+            stream.seek(moov[0] + offset)
+            stream.write(packed)
+
+
+def _boxes_in_file(stream):
+    """(type, body start, end) of each top-level MP4 box, read by their headers alone."""
+    position = 0
+    while header := stream.read(16):
+        size, kind = int.from_bytes(header[:4], "big"), header[4:8]
+        size, body = (int.from_bytes(header[8:16], "big"), 16) if size == 1 else (size, 8)
+        if size < body:  # 0: the box runs to the end of the file (only ever the last one)
+            return
+        yield kind, position + body, position + size
+        position += size
+        stream.seek(position)
+
+
+def _boxes(data: bytes, start: int = 0, end: int | None = None):
+    """(type, body start, end) of each MP4 box in data[start:end]."""
+    end = len(data) if end is None else end
+    while start + 8 <= end:
+        size, kind = int.from_bytes(data[start:start + 4], "big"), data[start + 4:start + 8]
+        yield kind, start + 8, start + size
+        start += size
+
+
+def _text_track_language_offsets(moov: bytes) -> list[int]:
+    """Where in `moov` the language of each text track's media header (mdhd) is."""
+    offsets = []
+    for kind, start, end in _boxes(moov):
+        media = next(((s, e) for k, s, e in _boxes(moov, start, end) if k == b"mdia"), None) if kind == b"trak" else None
+        if media is None:
+            continue
+        parts = {k: s for k, s, e in _boxes(moov, *media)}
+        if b"hdlr" in parts and moov[parts[b"hdlr"] + 8:parts[b"hdlr"] + 12] == b"text" and b"mdhd" in parts:
+            version = moov[parts[b"mdhd"]]
+            offsets.append(parts[b"mdhd"] + (32 if version == 1 else 20))
+    return offsets
 
 
 def ffmetadata(chapters: list[tuple[str, int]], tags: Tags) -> str:
