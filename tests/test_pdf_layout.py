@@ -8,6 +8,7 @@ HTML the PDF was made from (bcbook.pdf.document), never from the CSS.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from pathlib import Path
 
 import pikepdf
@@ -211,6 +212,32 @@ def test_printed_addresses_read_left_to_right_on_every_line(build_dir, lang, edi
     assert runs and addresses
     # a wrapped address once printed its second line as ".(/what-is-breast-cancer/invasive-breast-cancer"
     assert [run for run in runs if not any(run in address for address in addresses)] == []
+
+
+def _line_texts(page) -> list[str]:
+    """Each line's glyphs, left to right, without spaces (NFC)."""
+    lines: list[list] = []
+    for glyph in sorted((g for g in page.glyphs if g.text.strip()), key=_middle, reverse=True):
+        if lines and _middle(lines[-1][0]) - _middle(glyph) < 0.4 * glyph.size:
+            lines[-1].append(glyph)
+        else:
+            lines.append([glyph])
+    return [unicodedata.normalize("NFC", "".join(g.text for g in sorted(line, key=lambda g: g.box[0])))
+            for line in lines]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_name_in_the_other_editions_list_is_on_one_line(build_dir, lang, edition):
+    page_list, _, _, _ = _read(pdf_path(build_dir, lang, edition))
+    names = [unicodedata.normalize("NFC", " ".join(node.text_content().split()))
+             for node in _html(lang, edition).xpath("//p[@class='editions']//span[@lang]")]
+    words = {name: name.split() for name in names if len(name.split()) > 1}  # Tiếng Việt, Kreyòl Ayisyen, 中文 (简体)
+    assert names
+    lines = [line for page in page_list for line in _line_texts(page)]
+    for name, parts in words.items():
+        split = [line for line in lines if parts[0] in line and "".join(parts) not in line]
+        assert split == [], f"{name} split over two lines"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -269,7 +269,7 @@ def _editions(slot: Slot, translator: Translator, book: Book):
     for code in others:
         names += [Text(list_separator(translator.lang))] if names else []
         names.append(Span(code, (Text(native_name(code)),)))
-    return Paragraph(slot.id, fill_nodes(translator.interface("editions"), "languages", names))
+    return Paragraph(slot.id, fill_nodes(translator.interface("editions"), "languages", names), role="editions")
 
 
 def _fonts(slot: Slot, translator: Translator, book: Book):
