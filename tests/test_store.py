@@ -46,6 +46,11 @@ def objects(store, prefix: str) -> dict[str, bytes]:
     return {name[len(prefix) + 1:]: store.cat_file(name) for name in store.find(prefix)}
 
 
+def published(stored: dict[str, bytes]) -> dict[str, bytes]:
+    """The outputs and the manifest among a store's objects: not the shared caches, not what is staged."""
+    return {name: data for name, data in stored.items() if not name.startswith(("cache/", STAGING))}
+
+
 def backwards(speech_cache) -> None:
     """Every sentence in a speech cache, played backwards."""
     import soundfile
@@ -70,8 +75,7 @@ def test_a_cluster_publishes_to_s3_the_bytes_of_a_local_build_with_the_manifest_
         builder.build(tiny, ["es"], out_dir=url, scheduler=cluster.scheduler_address)
     stored = objects(s3, f"{BUCKET}/tiny")
     local = {path.relative_to(tmp_path / "local").as_posix(): path.read_bytes() for path in outputs(tmp_path / "local")}
-    published = {name: data for name, data in stored.items() if not name.startswith(("cache/", STAGING))}
-    assert published == local
+    assert published(stored) == local
     assert not [name for name in stored if name.startswith(STAGING)], "the staging prefix is removed"
     manifest = json.loads(stored[MANIFEST])["jobs"]
     assert manifest == json.loads(local[MANIFEST])["jobs"]
@@ -91,7 +95,7 @@ def test_a_failed_build_to_s3_publishes_nothing_and_the_next_one_resumes(tiny, t
     monkeypatch.setitem(builder.WRITERS, "pdf", letter_then_fail)
     with pytest.raises(RuntimeError, match="stopped"):
         builder.build(tiny, ["es"], ["pdf"], out_dir=url, workers=1)
-    assert all(name.startswith(STAGING) for name in objects(s3, f"{BUCKET}/tiny")), "nothing is published"
+    assert published(objects(s3, f"{BUCKET}/tiny")) == {}, "nothing is published (staged jobs and caches only)"
 
     monkeypatch.setitem(builder.WRITERS, "pdf", pdf)
     events = []
@@ -99,9 +103,8 @@ def test_a_failed_build_to_s3_publishes_nothing_and_the_next_one_resumes(tiny, t
                   report=lambda state, task, *rest: events.append((state, task.name)))
     assert ("resumed", "es/pdf/letter") in events and ("running", "es/pdf/large-print") in events
     builder.build(tiny, ["es"], ["pdf"], out_dir=tmp_path / "local", workers=1)
-    stored = objects(s3, f"{BUCKET}/tiny")
-    assert sorted(stored) == sorted([MANIFEST] + [p.relative_to(tmp_path / "local").as_posix()
-                                                  for p in outputs(tmp_path / "local") if p.name != MANIFEST])
+    stored = published(objects(s3, f"{BUCKET}/tiny"))
+    assert sorted(stored) == sorted(p.relative_to(tmp_path / "local").as_posix() for p in outputs(tmp_path / "local"))
     for path in outputs(tmp_path / "local"):
         assert stored[path.relative_to(tmp_path / "local").as_posix()] == path.read_bytes(), path
 
