@@ -178,18 +178,22 @@ def test_arabic_reads_in_logical_order(build_dir, edition):
     assert missing == []
 
 
-def _address_runs(page) -> list[str]:
-    """The runs of Latin glyphs with a "/" in them, each read left to right as drawn on its line (a line:
-    glyphs whose middles are within 0.4 em, as "." and ":" may come from another font with other extents)."""
+def _drawn_lines(glyphs) -> list[list]:
+    """The glyphs by line, top to bottom, each line left to right (a line: glyphs whose middles are within
+    0.4 em, as "." and ":" may come from another font with other extents)."""
     lines: list[list] = []
-    for glyph in sorted((g for g in page.glyphs if g.text.isascii()), key=_middle, reverse=True):
+    for glyph in sorted(glyphs, key=_middle, reverse=True):
         if lines and _middle(lines[-1][0]) - _middle(glyph) < 0.4 * glyph.size:
             lines[-1].append(glyph)
         else:
             lines.append([glyph])
+    return [sorted(line, key=lambda g: g.box[0]) for line in lines]
+
+
+def _address_runs(page) -> list[str]:
+    """The runs of Latin glyphs with a "/" in them, each read left to right as drawn on its line."""
     runs = []
-    for line in lines:
-        line.sort(key=lambda g: g.box[0])
+    for line in _drawn_lines(g for g in page.glyphs if g.text.isascii()):
         runs.append(line[0].text)
         for before, glyph in zip(line, line[1:]):
             if glyph.box[0] - before.box[2] < 0.15 * glyph.size:  # a space is 0.26 em
@@ -216,14 +220,8 @@ def test_printed_addresses_read_left_to_right_on_every_line(build_dir, lang, edi
 
 def _line_texts(page) -> list[str]:
     """Each line's glyphs, left to right, without spaces (NFC)."""
-    lines: list[list] = []
-    for glyph in sorted((g for g in page.glyphs if g.text.strip()), key=_middle, reverse=True):
-        if lines and _middle(lines[-1][0]) - _middle(glyph) < 0.4 * glyph.size:
-            lines[-1].append(glyph)
-        else:
-            lines.append([glyph])
-    return [unicodedata.normalize("NFC", "".join(g.text for g in sorted(line, key=lambda g: g.box[0])))
-            for line in lines]
+    return [unicodedata.normalize("NFC", "".join(g.text for g in line))
+            for line in _drawn_lines(g for g in page.glyphs if g.text.strip())]
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
