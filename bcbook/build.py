@@ -256,14 +256,16 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
                          "outputs would share names; rename one folder")
     many = len(projects) > 1
     checks = ((check_strict,) if strict else ()) + ((check_review,) if require_review else ())
+    workers = runner.default_workers() if workers is None else workers
+    scheduler = scheduler or os.environ.get("BCBOOK_SCHEDULER")
+    runner.warm_up(workers, scheduler)
     plans = [plan(project, languages, formats, _book_out(out_dir, name) if many and out_dir else out_dir or project.build,
                   tts, checks, force, report, f"{name}/" if many else "", progress=progress, notice=notice)
              for project, name in zip(projects, names)]
     tasks = [task for book in plans for task in book.tasks]
     read_from = {name for task in tasks for name in task.after}
     tasks.sort(key=lambda task: (RUN_ORDER[task.format], task.name not in read_from))
-    workers = runner.default_workers() if workers is None else workers
-    results = runner.run(tasks, workers, report or (lambda *_: None), scheduler or os.environ.get("BCBOOK_SCHEDULER"))
+    results = runner.run(tasks, workers, report or (lambda *_: None), scheduler)
     for book in plans:
         publish(book, results)
     return [book.editions for book in plans]
