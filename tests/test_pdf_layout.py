@@ -238,6 +238,20 @@ def test_each_language_name_in_the_other_editions_list_is_on_one_line(build_dir,
         assert split == [], f"{name} split over two lines"
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != "en"])  # English text may wrap them
+def test_each_font_name_in_the_fonts_paragraph_is_on_one_line(build_dir, lang, edition):
+    """Noto Sans CJK KR once printed as "Noto" at one end of a line and "Sans CJK KR" at the other end of
+    the next, in Arabic large print."""
+    page_list, _, _, _ = _read(pdf_path(build_dir, lang, edition))
+    paragraph = "".join(_html(lang, edition).xpath("//p[@class='fonts']")[0].text_content().split())
+    names = ["".join(span.text_content().split()) for span in _html(lang, edition).xpath("//p[@class='fonts']//span[@lang]")]
+    assert len(names) >= 5  # four fonts and the licence
+    lines = [line for page in page_list for line in _line_texts(page)]
+    for name in names:  # counted, as "Noto Sans" is also part of "Noto Sans CJK KR"
+        assert sum(line.count(name) for line in lines) >= paragraph.count(name), f"{name} split over two lines"
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_contents_page_numbers_are_on_the_page(build_dir, lang):
     page_list, elements, _, _ = _read(pdf_path(build_dir, lang, "letter"))

@@ -273,13 +273,24 @@ def _editions(slot: Slot, translator: Translator, book: Book):
 
 
 def _fonts(slot: Slot, translator: Translator, book: Book):
-    """The fonts carried for the book's scripts (every edition is named in its own script) and their licence."""
+    """The fonts carried for the book's scripts (every edition is named in its own script) and their licence.
+    In a book not in English, each font's name and the licence's are English spans, each kept on one line;
+    the names are separated as the message's language separates a list."""
     families = sorted({embedded_font(code) for code in book.meta.languages} - {None})
     if not families:
         return None
-    phrase = translator.interface("fonts-licence", fonts=", ".join(families))
-    licence = (Text(FONT_LICENCE),) if (phrase.lang or translator.lang) == "en" else (Span("en", (Text(FONT_LICENCE),)),)
-    return Paragraph(slot.id, fill_nodes(phrase, "licence", list(licence)), role="fonts")
+    phrase = translator.interface("fonts-licence")
+    lang = phrase.lang or translator.lang
+
+    def english(name: str):
+        return Text(name) if lang == "en" else Span("en", (Text(name),))
+
+    names: list = []
+    for family in families:
+        names += [Text(list_separator(lang))] if names else []
+        names.append(english(family))
+    phrase = fill_nodes(phrase, "fonts", names)
+    return Paragraph(slot.id, fill_nodes(phrase, "licence", [english(FONT_LICENCE)]), role="fonts")
 
 
 def _label(path: Path, locales_dir: Path) -> str:
