@@ -9,7 +9,8 @@ the build before writing; each job's outputs are staged as it finishes
 (bcbook.jobs.Staging) and renamed into place only when every job has
 succeeded, so an interrupted or failed build never leaves a half-written
 file, never damages the last good output, and the next build resumes
-from the jobs it finished.
+from the jobs it finished. One build at a time works in an output folder
+(bcbook.lock): a second one stops at once with lock.Busy, naming the first.
 Time comes from SOURCE_DATE_EPOCH (default: the edition's date), so
 the same inputs give the same bytes. With `require_review`, a translation
 that a medical translator has not reviewed entry by entry stops the build
@@ -21,10 +22,11 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable
+from typing import IO
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import config, jobs, pages, reader, runner, store
+from . import config, jobs, lock, pages, reader, runner, store
 from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
 from .context import Context
 from .lang import use_project
@@ -172,6 +174,7 @@ class Plan:
     staging: jobs.Staging
     tasks: list[runner.Task]
     finished: dict  # {Job: {final path: sha256}} of jobs a stopped build finished
+    lock: IO[str] | None = None  # bcbook.lock.hold of its output folder, held until it is published
 
 
 def plan(project: Project, languages: list[str] | None, formats: list[str], out: Path | str, tts: str | None = None,
@@ -186,9 +189,14 @@ def plan(project: Project, languages: list[str] | None, formats: list[str], out:
     # build refused by a check leaves no --out folder behind
     for check in checks:
         check(editions)
-    out_dir, manifest, staging, shared = store.place(out, project, force)
+    held = lock.hold(store.work_folder(out, project))  # before the manifest and staging area are read
+    try:
+        out_dir, manifest, staging, shared = store.place(out, project, force)
+    except BaseException:
+        held.close()
+        raise
     context = Context(project, out_dir, tts, callbacks.get("progress"), callbacks.get("notice"), store=shared)
-    result = Plan(editions, context, manifest, staging, [], {})
+    result = Plan(editions, context, manifest, staging, [], {}, held)
     for edition in editions:
         book, book_sha = edition.book, jobs.book_digest(edition.book)  # once, however many formats
         for name, part in ((name, part) for name in formats for part in PARTS.get(name, ("",))):
@@ -259,15 +267,22 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
     workers = runner.default_workers() if workers is None else workers
     scheduler = scheduler or os.environ.get("BCBOOK_SCHEDULER")
     runner.warm_up(workers, scheduler)
-    plans = [plan(project, languages, formats, _book_out(out_dir, name) if many and out_dir else out_dir or project.build,
-                  tts, checks, force, report, f"{name}/" if many else "", progress=progress, notice=notice)
-             for project, name in zip(projects, names)]
-    tasks = [task for book in plans for task in book.tasks]
-    read_from = {name for task in tasks for name in task.after}
-    tasks.sort(key=lambda task: (RUN_ORDER[task.format], task.name not in read_from))
-    results = runner.run(tasks, workers, report or (lambda *_: None), scheduler)
-    for book in plans:
-        publish(book, results)
+    plans: list[Plan] = []
+    try:
+        for project, name in zip(projects, names):
+            plans.append(plan(project, languages, formats, _book_out(out_dir, name) if many and out_dir
+                              else out_dir or project.build, tts, checks, force, report,
+                              f"{name}/" if many else "", progress=progress, notice=notice))
+        tasks = [task for book in plans for task in book.tasks]
+        read_from = {name for task in tasks for name in task.after}
+        tasks.sort(key=lambda task: (RUN_ORDER[task.format], task.name not in read_from))
+        results = runner.run(tasks, workers, report or (lambda *_: None), scheduler)
+        for book in plans:
+            publish(book, results)
+    finally:
+        for book in plans:
+            if book.lock:
+                book.lock.close()
     return [book.editions for book in plans]
 
 

@@ -33,8 +33,9 @@ def known_errors() -> tuple[type, ...]:
     from .figures.spec import FigureSpecError
     from .pdf.fonts import MissingGlyph
     from .pdf.render import PdfError
+    from .lock import Busy
     from .store import StoreError
-    return (StoreError, SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
+    return (Busy, StoreError, SourceError, ConfigError, PoSyntaxError, builder.BuildError, FileNotFoundError,
             CheckUnavailable, FigureSpecError, MissingGlyph, PdfError, NoVoice, SpeechServiceError, ReviewError)
 POT = f"locales/{DOMAIN}.pot"
 

@@ -204,13 +204,20 @@ class RemoteStaging(Staging):
         super().forget()
 
 
+def work_folder(out, project) -> Path:
+    """The folder on this machine that a build into `out` (a folder, or a store's URL) works in."""
+    if not is_url(out):
+        return Path(out)
+    return project.build / "remote" / hashlib.sha256(str(out).rstrip("/").encode("utf-8")).hexdigest()[:16]
+
+
 def place(out, project, force: bool = False) -> tuple[Path, Manifest, Staging, Store | None]:
     """Where a book's build works and publishes: (the folder jobs write under, its manifest, its staging,
     the store or None). `out` is a folder, or a store's URL."""
     if not is_url(out):
         return Path(out), Manifest(Path(out), force), Staging(Path(out)), None
     store = Store(str(out))
-    work = project.build / "remote" / hashlib.sha256(store.url.encode("utf-8")).hexdigest()[:16]
+    work = work_folder(out, project)
     manifest = RemoteManifest(work, store, force)
     try:  # before any job runs: a missing bucket or a read-only key is found now, not after minutes of work
         store.write(f"{STAGING}/writable", b"")

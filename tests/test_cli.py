@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -74,6 +75,23 @@ def test_source_error_exits_2_with_file_and_line(tiny):
     status, _, err = run("--project", str(tiny.root), "build")
     assert status == 2
     assert "bcbook: error: source/chapters/01-tiny.md:18: raw HTML is not allowed" in err
+
+
+def test_a_second_build_into_one_folder_stops_at_once_naming_the_first(tiny, tmp_path):
+    """While a build holds the output folder, another build there is one line and exit 2, and writes nothing;
+    once it is released, the build runs."""
+    from bcbook import lock
+    held = lock.hold(tmp_path / "out")
+    try:
+        status, _, err = run("--project", str(tiny.root), "build", "--format", "epub", "--out", str(tmp_path / "out"))
+    finally:
+        held.close()
+    assert status == 2
+    first = rf"\(bcbook build, process {os.getpid()}, started [^)]+\)"
+    assert re.fullmatch(rf"bcbook: error: another build is writing to {re.escape(str(tmp_path / 'out'))} {first}; "
+                        r"wait until it ends, or build into another folder with --out\n", err)
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["cache"]
+    assert run("--project", str(tiny.root), "build", "--format", "epub", "--out", str(tmp_path / "out"))[0] == 0
 
 
 def test_check_validates_and_fails_on_a_bad_file(tiny, tmp_path):
