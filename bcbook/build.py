@@ -266,12 +266,15 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
     checks = ((check_strict,) if strict else ()) + ((check_review,) if require_review else ())
     workers = runner.default_workers() if workers is None else workers
     scheduler = scheduler or os.environ.get("BCBOOK_SCHEDULER")
-    runner.warm_up(workers, scheduler)
+    outs = [_book_out(out_dir, name) if many and out_dir else out_dir or project.build
+            for project, name in zip(projects, names)]
+    first = not all((store.work_folder(out, project) / jobs.MANIFEST).exists() for out, project in zip(outs, projects))
+    if force or first:  # jobs will run: their libraries load while this process plans
+        runner.warm_up(workers, scheduler)
     plans: list[Plan] = []
     try:
-        for project, name in zip(projects, names):
-            plans.append(plan(project, languages, formats, _book_out(out_dir, name) if many and out_dir
-                              else out_dir or project.build, tts, checks, force, report,
+        for project, name, out in zip(projects, names, outs):
+            plans.append(plan(project, languages, formats, out, tts, checks, force, report,
                               f"{name}/" if many else "", progress=progress, notice=notice))
         tasks = [task for book in plans for task in book.tasks]
         read_from = {name for task in tasks for name in task.after}

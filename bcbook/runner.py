@@ -93,8 +93,9 @@ def _fresh_processes():
 
 def warm_up(workers: int, scheduler: str | None) -> None:
     """Start the fork server now, when jobs will run here in worker processes: it loads the writers'
-    libraries (about 2 s) while this process gathers and plans, instead of after. If nothing needs
-    building, the server ends by itself once it has loaded them (it outlives no process that uses it)."""
+    libraries (about 2 s) while this process gathers and plans, instead of after. For a build known to
+    run jobs (a first build, --force): should nothing run after all, the server ends by itself once it has
+    loaded them."""
     if workers > 1 and not scheduler:
         _fresh_processes()
         multiprocessing.forkserver.ensure_running()
