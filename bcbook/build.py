@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import config, jobs, lock, pages, reader, runner, store
+from .audio import pruning
 from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
 from .context import Context
 from .lang import use_project
@@ -242,6 +243,7 @@ def publish(book: Plan, results: dict[str, dict[Path, str]]) -> None:
         book.manifest.save()
     book.staging.forget()
     book.manifest.stamp()
+    pruning.prune(book.context.out_dir / "cache" / "chapters")  # chapters as they were before an edit
 
 
 def build_books(projects: list[Project], languages: list[str] | None = None, formats: list[str] | None = None,

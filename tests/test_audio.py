@@ -82,10 +82,16 @@ def test_second_build_synthesizes_nothing(tiny, tmp_path, monkeypatch):
     original_finish = master.finish
     monkeypatch.setattr(master, "finish", lambda track, codec=None, *a: mastered.append(
         "MP3" if codec is None else "AAC") or original_finish(track, codec, *a))
+    cache = tmp_path / "cache" / "chapters"
+    before = {path.name for path in cache.glob("??/*")}
     builder.build(tiny, ["en"], formats=["audio"], out_dir=tmp_path, tts="espeak", workers=1)
     assert calls[first:] == ["A new lead line."]
     # the edited chapter, mastered for its MP3 and for the audiobook; the other is taken from the chapter cache
     assert sorted(mastered) == ["AAC", "MP3"]
+    # and the chapter cache lost the chapter as it was (samples, MP3, timings, audiobook encoding): it keeps
+    # what the outputs were made from, Spanish included, however often the book is edited
+    after = {path.name for path in cache.glob("??/*")}
+    assert len(before - after) == len(after - before) == 4 and len(after) == len(before)
 
 
 def chapter_files(build_dir: Path, lang: str) -> list[Path]:

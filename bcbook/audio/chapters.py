@@ -12,7 +12,9 @@ encoded for the audiobook (bcbook.audio.m4b: ADTS AAC, with what a listener
 hears of it), keyed also by the loudness offset asked for, the code of
 m4b.py and ffmpeg's version, so an edit re-encodes one chapter of the
 audiobook too; entries are written atomically (a temporary file renamed),
-so an interrupted build leaves only whole ones.
+so an interrupted build leaves only whole ones. A ChapterCache knows the
+entry files it read and wrote, and `keep` records them for
+bcbook.audio.pruning, which removes the others after a build.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import numpy as np
 import soundfile
 
 from ..jobs import write_atomically, writing_atomically
+from . import pruning
 from .master import RATE
 
 
@@ -48,6 +51,15 @@ def chapter_key(sentence_keys: list[str], pauses: list[float]) -> str:
 class ChapterCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        self.used: set[Path] = set()  # the entry files read or written through this object (`keep`)
+
+    def keep(self, name: str) -> None:
+        """Record that the outputs of `name` (a language) were made from the entries used here, so that
+        pruning (bcbook.audio.pruning, after a build is published) keeps them and removes older ones."""
+        pruning.record(self.folder, name, self.used)
+
+    def _entry(self, key: str) -> list[Path]:
+        return [self._path(key), self._flac_path(key), self._mp3_path(key)]
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.npz"
@@ -66,7 +78,10 @@ class ChapterCache:
                 timings = [tuple(map(int, pair)) for pair in entry["timings"]]
         except (FileNotFoundError, ValueError, KeyError, OSError, soundfile.LibsndfileError):
             return None
-        return (length, self._mp3_path(key), timings) if self._mp3_path(key).is_file() else None
+        if not self._mp3_path(key).is_file():
+            return None
+        self.used.update(self._entry(key))
+        return length, self._mp3_path(key), timings
 
     def samples(self, key: str) -> np.ndarray:
         """The mastered samples of a stored chapter, as the 16-bit integers of its FLAC file (no other copy:
@@ -87,6 +102,7 @@ class ChapterCache:
         buffer = io.BytesIO()
         np.savez(buffer, timings=np.asarray(list(timings), dtype=np.int64).reshape(-1, 2))
         write_atomically(self._path(key), buffer.getbuffer())
+        self.used.update(self._entry(key))
 
     def _aac_path(self, key: str, offset_db: float) -> Path:
         from . import m4b
@@ -98,6 +114,7 @@ class ChapterCache:
         """The chapter `key` as encoded for the audiobook, its loudness target moved by `offset_db`: stored,
         or made by `make()` as (ADTS bytes, decoded length in samples, Meter of the decoded stream)."""
         path = self._aac_path(key, offset_db)
+        self.used.add(path)
         try:
             return Encoded.read(path)
         except (FileNotFoundError, ValueError, KeyError, OSError):

@@ -82,6 +82,8 @@ def render(book: Book, date_time: tuple, options: AudioOptions, part: str = "") 
     mastered = _master_chapters(book, chapters, engine, lexicon, options, store)
     scratch, named = options.scratch or Path(tempfile.mkdtemp(prefix="bcbook-audio-")), f"{engine.name}, {voice}"
     files = {} if part == "read-aloud" else _files(book, mastered, named, store, scratch)
+    if part != "read-aloud":
+        store.keep(book.lang)  # every chapter and its audiobook encoding, as this narration used them
     if part != "narration":
         files[f"{book.meta.slug}-read-aloud.epub"] = read_aloud(book, date_time, mastered, named,
                                                                 scratch / "read-aloud.epub")
