@@ -1,4 +1,5 @@
-"""Small results kept between builds in the build folder (`cache/derived/`): font subsets, page maps.
+"""Small results kept between builds in the build folder (`cache/derived/`): font subsets, page maps, the
+audiobook's cover.
 
 Requires nothing beyond the standard library. Guarantees: nothing is kept
 until `use(folder)` names a folder (the runner does, per job: its output
