@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable
-from typing import IO
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 
 from . import config, jobs, lock, pages, reader, runner, store
 from .audio import pruning
