@@ -270,9 +270,8 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
     scheduler = scheduler or os.environ.get("BCBOOK_SCHEDULER")
     outs = [_book_out(out_dir, name) if many and out_dir else out_dir or project.build
             for project, name in zip(projects, names)]
-    first = not all((store.work_folder(out, project) / jobs.MANIFEST).exists() for out, project in zip(outs, projects))
-    if force or first:  # jobs will run: their libraries load while this process plans
-        runner.warm_up(workers, scheduler)
+    if force or not all(_built_before(out, project) for out, project in zip(outs, projects)):
+        runner.warm_up(workers, scheduler)  # jobs will run: their libraries load while this process plans
     plans: list[Plan] = []
     try:
         for project, name, out in zip(projects, names, outs):
@@ -289,6 +288,11 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
             if book.lock:
                 book.lock.close()
     return [book.editions for book in plans]
+
+
+def _built_before(out: Path | str, project: Project) -> bool:
+    """Whether a build into `out` has published a manifest there (seen from this machine)."""
+    return (store.work_folder(out, project) / jobs.MANIFEST).exists()
 
 
 def _book_out(out: Path | str, name: str) -> Path | str:

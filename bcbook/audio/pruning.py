@@ -17,11 +17,12 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..jobs import write_atomically
+
 RECORDS = "in-use"  # one JSON list of file names per language, beside the entries' folders
 
 
 def record(folder: Path, name: str, files: Iterable[Path]) -> None:
-    from ..jobs import write_atomically
     write_atomically(Path(folder) / RECORDS / f"{name}.json",
                      json.dumps(sorted({Path(file).name for file in files}), indent=0).encode("utf-8"))
 

@@ -265,11 +265,14 @@ def _editions(slot: Slot, translator: Translator, book: Book):
     others = [code for code in book.meta.languages if code != translator.lang]
     if not others:
         return None
-    names: list = []
-    for code in others:
-        names += [Text(list_separator(translator.lang))] if names else []
-        names.append(Span(code, (Text(native_name(code)),)))
+    names = _listed([Span(code, (Text(native_name(code)),)) for code in others], translator.lang)
     return Paragraph(slot.id, fill_nodes(translator.interface("editions"), "languages", names), role="editions")
+
+
+def _listed(items: list, lang: str) -> list:
+    """Inline items separated as `lang` separates a list."""
+    return [node for index, item in enumerate(items)
+            for node in ([Text(list_separator(lang))] if index else []) + [item]]
 
 
 def _fonts(slot: Slot, translator: Translator, book: Book):
@@ -285,11 +288,7 @@ def _fonts(slot: Slot, translator: Translator, book: Book):
     def english(name: str):
         return Text(name) if lang == "en" else Span("en", (Text(name),))
 
-    names: list = []
-    for family in families:
-        names += [Text(list_separator(lang))] if names else []
-        names.append(english(family))
-    phrase = fill_nodes(phrase, "fonts", names)
+    phrase = fill_nodes(phrase, "fonts", _listed([english(family) for family in families], lang))
     return Paragraph(slot.id, fill_nodes(phrase, "licence", [english(FONT_LICENCE)]), role="fonts")
 
 
