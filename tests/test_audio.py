@@ -6,6 +6,7 @@ import io
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import tracemalloc
@@ -80,8 +81,8 @@ def test_second_build_synthesizes_nothing(tiny, tmp_path, monkeypatch):
     chapter.write_text(chapter.read_text().replace("A lead line.", "A new lead line."))
     mastered = []
     original_finish = master.finish
-    monkeypatch.setattr(master, "finish", lambda track, codec=None, *a: mastered.append(
-        "MP3" if codec is None else "AAC") or original_finish(track, codec, *a))
+    monkeypatch.setattr(master, "finish", lambda track, codec=None, *a, **k: mastered.append(
+        "MP3" if codec is None else "AAC") or original_finish(track, codec, *a, **k))
     cache = tmp_path / "cache" / "chapters"
     before = {path.name for path in cache.glob("??/*")}
     builder.build(tiny, ["en"], formats=["audio"], out_dir=tmp_path, tts="espeak", workers=1)
@@ -352,3 +353,19 @@ def test_the_audiobook_joins_chapters_encoded_alone_without_a_seam(english, tmp_
     assert starts == [0, *joins]
     # the chapter-title track (a text track) is in the book's language, as the audio is; ffmpeg tagged it "eng"
     assert [s["tags"]["language"] for s in probe["streams"] if s["codec_type"] != "video"] == ["spa", "spa"]
+
+
+def test_the_chapters_are_mastered_under_the_audiobooks_ceiling_too():
+    """The audiobook's AAC is made from the mastered chapter by a gain alone (render._encode_for_book):
+    after the gain from the MP3's loss to the AAC's, the samples stay under the AAC's limiter ceiling."""
+    assert master.CEILING_DB + render._AAC.loss_db - master.MP3.loss_db <= m4b.CEILING_DB
+
+
+def test_only_mastering_imports_scipy():
+    """The fork server does not load SciPy (1.3 s) for every job: the audio writer and the job runner
+    import without it, and a Meter or the limiter loads it when first used."""
+    code = ("import sys, bcbook.build, bcbook.runner, bcbook.audio.render; "
+            "print('scipy' in sys.modules, 'pyloudnorm' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+    assert len(master.limit(np.zeros(100, np.float32))) == 100 and meter.Meter().sos.shape == (2, 6)

@@ -1,6 +1,7 @@
 """Measuring what a listener hears: integrated loudness (ITU-R BS.1770-4), sample peak and true peak.
 
-Requires numpy, scipy and pyloudnorm (its K-weighting filters). Guarantees:
+Requires numpy, scipy and pyloudnorm (its K-weighting filters), both imported only when a Meter is made
+(SciPy's signal module takes 1.3 s to import: a job that measures nothing never waits for it). Guarantees:
 a Meter is fed a long signal in pieces and holds one chunk of it at a time;
 its loudness is pyloudnorm's within 0.02 LU (the same filters and gating,
 on 100 ms sums of squares, so the sums of several signals one after another
@@ -16,9 +17,7 @@ import math
 from functools import cache
 
 import numpy as np
-import pyloudnorm
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.signal import sosfilt, tf2sos
 
 RATE = 44100
 CHUNK = 1 << 16  # samples worked on at a time (1.5 s)
@@ -58,8 +57,7 @@ class Meter:
     STEP = RATE // 10  # 100 ms: a 400 ms gating block is four of these, one every 100 ms (75% overlap)
 
     def __init__(self, peaks: bool = True):
-        stages = pyloudnorm.Meter(RATE)._filters.values()  # its K-weighting, as second-order sections
-        self.sos = np.vstack([tf2sos(stage.b * stage.passband_gain, stage.a) for stage in stages])
+        self.sos = _k_weighting()
         self.state = np.zeros((len(self.sos), 2))
         self.rest, self.sums, self.peaks, self.peak, self.true_peak = np.zeros(0), [], peaks, 0.0, 1e-12
         self.tail = np.zeros(0, np.float32)
@@ -69,6 +67,7 @@ class Meter:
             self._feed(floats(samples[start:start + CHUNK]))
 
     def _feed(self, samples: np.ndarray) -> None:
+        from scipy.signal import sosfilt
         weighted, self.state = sosfilt(self.sos, samples.astype(np.float64), zi=self.state)
         weighted = np.concatenate([self.rest, weighted])
         whole = len(weighted) // self.STEP * self.STEP
@@ -105,6 +104,15 @@ class Meter:
         if len(self.tail):  # its first half was measured with the last piece; its end is the signal's
             true_peak = max(true_peak, float(np.max(_oversampled(self.tail)[2 * len(self.tail):])))
         return 20 * math.log10(max(self.peak, 1e-12)), 20 * math.log10(true_peak)
+
+
+@cache
+def _k_weighting() -> np.ndarray:
+    """pyloudnorm's K-weighting filters at RATE, as second-order sections."""
+    import pyloudnorm
+    from scipy.signal import tf2sos
+    stages = pyloudnorm.Meter(RATE)._filters.values()
+    return np.vstack([tf2sos(stage.b * stage.passband_gain, stage.a) for stage in stages])
 
 
 def integrated_loudness(sums) -> float:

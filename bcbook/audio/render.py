@@ -223,9 +223,12 @@ _AAC = master.Codec(m4b.encode_aac, m4b.hear, m4b.AAC_LOSS_DB, m4b.CEILING_DB, o
 
 
 def _encode_for_book(samples: np.ndarray, offset_db: float) -> tuple[bytes, int, meter.Meter]:
-    """One chapter's mastered samples, their room-tone tail shortened to whole AAC frames, finished as AAC."""
+    """One chapter's mastered samples, their room-tone tail shortened to whole AAC frames, finished as AAC:
+    first with only the gain from the MP3's loudness loss to the AAC's (they were mastered under both
+    ceilings: master.CEILING_DB), searched again only if the decoded AAC misses."""
     fed = m4b.fed_length(len(samples))
-    _, stream, heard = master.finish(samples[:fed], _AAC, offset_db)
+    gain = _AAC.loss_db - master.MP3.loss_db + offset_db
+    _, stream, heard = master.finish(samples[:fed], _AAC, offset_db, gain_db=gain)
     return stream, m4b.heard_length(fed), heard
 
 
