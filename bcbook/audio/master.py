@@ -136,11 +136,13 @@ def limit(samples: np.ndarray, ceiling_db: float = CEILING_DB, window: float = 0
     return out
 
 
-def gain_for(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> float:
+def gain_for(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB,
+             whole: bool = True) -> float:
     """The gain (dB) before the limiter that brings `samples` to `target` within 0.05 LU. Limiting lowers
     loudness by more the higher the gain, so it is found by a secant search, each try limited and measured
     a chunk at a time (nothing chapter-sized is made). A long chapter is searched first on every
-    SAMPLED_CHUNKS-th chunk (a quarter of the work per try), then finished on the whole, usually in one try."""
+    SAMPLED_CHUNKS-th chunk (a quarter of the work per try), then finished on the whole, usually in one try;
+    with `whole` False that last try is left to the caller, who measures the encoded file anyway (finish)."""
     current = loudness(samples)
     if math.isinf(current):
         return 0.0  # silence
@@ -151,6 +153,8 @@ def gain_for(samples: np.ndarray, target: float = TARGET_LUFS, ceiling_db: float
             meter.feed(samples[start:start + CHUNK])
         bias = meter.loudness() - current
         gain, slope = _secant(samples, target + bias, ceiling_db, gain, slope, SAMPLED_CHUNKS)
+        if not whole:
+            return gain
     return _secant(samples, target, ceiling_db, gain, slope, 1)[0]
 
 
@@ -206,7 +210,7 @@ def finish(samples: np.ndarray, codec: "Codec | None" = None, offset_db: float =
     codec = codec or MP3
     target, ceiling, best = TARGET_LUFS + offset_db + codec.loss_db, codec.ceiling_db, None
     for _ in range(MAX_PASSES):
-        gain = gain_for(samples, target, ceiling) if gain_db is None else gain_db
+        gain = gain_for(samples, target, ceiling, whole=False) if gain_db is None else gain_db
         gain_db = None
         encoded = codec.encode(limited(samples, ceiling, gain_db=gain))
         heard = codec.hear(encoded)
