@@ -8,6 +8,7 @@ library function and turns known errors into one clear line and exit code 2
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -299,6 +300,9 @@ def main(argv=None, stdout=None, stderr=None) -> int:
         return args.run(args, out, err)
     except builder.StrictError as error:
         print(f"bcbook: {error}", file=err)
+        return 1
+    except BrokenPipeError:  # the reader stopped early (`bcbook stats | head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so closing stdout cannot fail again
         return 1
     except Exception as error:
         if not isinstance(error, known_errors()):

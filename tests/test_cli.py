@@ -45,6 +45,15 @@ def test_stats_shows_each_language(tiny):
     assert run("--project", str(tiny.root), "stats", "--strict")[0] == 1
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(tiny):
+    """`bcbook stats | head -1`: the pipe is closed before bcbook writes (here before it has even started)."""
+    with subprocess.Popen([sys.executable, "-m", "bcbook.cli", "--project", str(tiny.root), "stats"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        process.stdout.close()
+        errors = process.stderr.read()
+    assert errors == "" and process.returncode == 1
+
+
 def test_global_options_work_after_the_command_too(tiny):
     before = run("--project", str(tiny.root), "stats")
     assert run("stats", "--project", str(tiny.root)) == before and before[0] == 0
