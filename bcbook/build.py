@@ -24,15 +24,19 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from . import config, jobs, lock, pages, reader, runner, store
-from .audio import pruning
+from . import jobs
+from .editions import (  # noqa: F401 (part of this module's interface)
+    BuildError, Edition, Project, StrictError, check_review, check_strict, gather, reports,
+)
 from .jobs import write_atomically  # noqa: F401 (part of this module's interface)
-from .context import Context
-from .lang import use_project
-from .i18n.translate import Report, Translator, translate_book
 from .model import Book
+
+if TYPE_CHECKING:
+    from . import runner
+    from .context import Context
+
 
 # Writers import their engines when they run, so a command that renders nothing loads no WeasyPrint or SciPy.
 def _epub(book: Book, date_time: tuple, context: Context, part: str = "") -> dict[str, bytes]:
@@ -66,69 +70,8 @@ PARTS = {"pdf": ("letter", "a4", "large-print"), "audio": ("narration", "read-al
 # (format, part) -> the (format, part) jobs of the same language whose by-products it reads, so it runs after
 # them when they are in the same build rather than redo their work on the other core: the EPUBs' page lists
 # come from the US Letter layout (bcbook.pages), the read-aloud EPUB's audio from the chapter cache.
-READS_FROM = {("epub", ""): (("pdf", pages.EDITION),),
-              ("audio", "read-aloud"): (("pdf", pages.EDITION), ("audio", "narration"))}
-
-
-class BuildError(RuntimeError):
-    """The build stopped before writing anything; the message says why."""
-
-
-class StrictError(BuildError):
-    """--strict refused a language that is incomplete or unsafe."""
-
-
-@dataclass(frozen=True)
-class Project:
-    root: Path
-    contact: Path | None = None  # a clinic's [contact] file replacing book.toml's
-
-    @property
-    def source(self) -> Path:
-        return self.root / "source"
-
-    @property
-    def locales(self) -> Path:
-        return self.root / "locales"
-
-    @property
-    def build(self) -> Path:
-        return self.root / "build"
-
-
-@dataclass
-class Edition:
-    book: Book
-    report: Report
-
-
-def gather(project: Project, languages: list[str] | None = None, tts: str | None = None,
-           cache: Path | None = None) -> list[Edition]:
-    """Read the source and translate it into each language (no output written); `tts` overrides the
-    speech engine of book.toml, so the colophon names the voice that really reads the audio. With a
-    `cache` folder, editions gathered before from the same files are taken from it (bcbook.gathered)."""
-    if cache is not None:
-        from . import gathered
-        editions = gathered.editions(cache, project, languages, tts, lambda: gather(project, languages, tts))
-        use_project(project.source)  # as reading book.toml does: this process knows the project's own rows
-        return editions
-    source = reader.read_book(project.source)
-    if tts:
-        audio = {**source.meta.audio, "engine": tts, "engines": {}}
-        source = replace(source, meta=replace(source.meta, audio=audio))
-    if project.contact:
-        source = replace(source, meta=replace(source.meta, contact=config.load_contact(project.contact)))
-    wanted = languages or list(source.meta.languages)
-    unknown = [lang for lang in wanted if lang not in source.meta.languages]
-    if unknown:
-        raise BuildError(
-            f"unknown language {', '.join(unknown)}: source/book.toml lists {', '.join(source.meta.languages)}"
-        )
-    editions = []
-    for lang in wanted:
-        translator = Translator.for_language(lang, project.locales, source.meta.allowed_link_hosts)
-        editions.append(Edition(translate_book(source, translator), translator.report))
-    return editions
+READS_FROM = {("epub", ""): (("pdf", "letter"),),  # bcbook.pages.EDITION (a test checks they agree)
+              ("audio", "read-aloud"): (("pdf", "letter"), ("audio", "narration"))}
 
 
 def build_time(book: Book) -> tuple:
@@ -145,24 +88,6 @@ def build_time(book: Book) -> tuple:
 # first), then the EPUBs; a job waits for the one it reads from (READS_FROM), so audio starts after the
 # US Letter PDF of its language.
 RUN_ORDER = {"audio": 0, "pdf": 1, "epub": 2}
-
-
-def check_strict(editions: list[Edition]) -> None:
-    """With --strict: refuse to publish a language that needed any fallback."""
-    failing = [e.report for e in editions if e.report.fallbacks or e.report.problems]
-    if failing:
-        lines = [f"{r.lang}: {r.missing} missing, {r.fuzzy} fuzzy, {r.invalid} unsafe" for r in failing]
-        raise StrictError("--strict: incomplete or unsafe translations:\n  " + "\n  ".join(lines))
-
-
-def check_review(editions: list[Edition]) -> None:
-    """With --require-review: refuse a translation unless every entry it uses is reviewed as it is now."""
-    failing = [e.report for e in editions if e.report.review is not None and not e.report.review.complete]
-    if failing:
-        lines = [f"{r.lang}: {r.review.label} ({r.review.reviewed} of {r.review.total} entries reviewed, "
-                 f"{r.review.changed} changed since review)" for r in failing]
-        raise StrictError("--require-review: translations not reviewed by a medical translator:\n  "
-                          + "\n  ".join(lines) + "\n  (see `bcbook review LANG`)")
 
 
 @dataclass
@@ -185,6 +110,8 @@ def plan(project: Project, languages: list[str] | None, formats: list[str], out:
     finished by a stopped build (taken) or to run. `report(state, task, seconds, detail="")` hears of
     each (bcbook.progress); `label` starts the job names when several books build together. `out`: a folder,
     or a store's URL (bcbook.store)."""
+    from . import lock, runner, store
+    from .context import Context
     report = report or (lambda state, task, seconds, detail="": None)
     editions = gather(project, languages, tts, cache=project.build / "cache" / "editions")  # as stats: a
     # build refused by a check leaves no --out folder behind
@@ -233,6 +160,7 @@ def _after_what_they_read(tasks: list[runner.Task]) -> list[runner.Task]:
 def publish(book: Plan, results: dict[str, dict[Path, str]]) -> None:
     """Every job succeeded: record each in the manifest, put the staged files in place, at once, write the
     manifest, and only then forget the staging area (a build stopped before that resumes from it)."""
+    from .audio import pruning
     finished = {**book.finished, **{task.job: results[task.name] for task in book.tasks}}
     outputs: dict[Path, str] = {}
     for job, files in finished.items():
@@ -257,6 +185,7 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
     of every book has succeeded. Each book goes to its own build/ folder, or with `out_dir` (a folder, or a
     store's URL: bcbook.store) to `out_dir`/<its folder name> (one book: `out_dir` itself). Returns each book's
     editions."""
+    from . import runner
     formats = formats or list(WRITERS)
     if unknown := [name for name in formats if name not in WRITERS]:
         raise BuildError(f"unknown format {', '.join(unknown)}; known: {', '.join(WRITERS)}")
@@ -292,11 +221,13 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
 
 def _built_before(out: Path | str, project: Project) -> bool:
     """Whether a build into `out` has published a manifest there (seen from this machine)."""
+    from . import store
     return (store.work_folder(out, project) / jobs.MANIFEST).exists()
 
 
 def _book_out(out: Path | str, name: str) -> Path | str:
     """One book's place in the output folder or store of several."""
+    from . import store
     return f"{out}/{name}" if store.is_url(out) else Path(out) / name
 
 

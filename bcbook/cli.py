@@ -151,11 +151,11 @@ def cmd_stats(args, out, err) -> int:
     entries signed once but edited (or made fuzzy) since.
     """
     project = builder.Project(args.project)
-    editions = builder.gather(project, args.lang, cache=project.build / "cache" / "editions")
+    reports = builder.reports(project, args.lang, cache=project.build / "cache" / "editions")
     print(f"{'lang':<8}{'total':>7}{'done':>7}{'fuzzy':>7}{'missing':>9}{'unsafe':>8}{'complete':>10}"
           f"{'reviewed':>10}{'changed':>9}  review", file=out)
-    for edition in editions:
-        r, state = edition.report, edition.report.review
+    for r in reports:
+        state = r.review
         review = f"{state.reviewed:>10}{state.changed:>9}  {state.label}" if state else f"{'-':>10}{'-':>9}  source"
         print(f"{r.lang:<8}{r.total:>7}{r.translated:>7}{r.fuzzy:>7}{r.missing:>9}{r.invalid:>8}"
               f"{r.percent:>9.1f}%{review}", file=out)
@@ -163,8 +163,8 @@ def cmd_stats(args, out, err) -> int:
             print(f"error: {problem}", file=err)
         for note in r.notes:
             print(f"note: {note}", file=err)
-    incomplete = [e for e in editions if e.report.fallbacks]
-    unreviewed = [e for e in editions if e.report.review and not e.report.review.complete]
+    incomplete = [r for r in reports if r.fallbacks]
+    unreviewed = [r for r in reports if r.review and not r.review.complete]
     return 1 if (args.strict and incomplete) or (args.require_review and unreviewed) else 0
 
 

@@ -15,13 +15,10 @@ import re
 import string
 from collections import Counter
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.attrs import attrs_plugin
+from functools import cache
 
 from .model import Emph, Inline, Link, Span, Strong, Text
 
-_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).use(
-    attrs_plugin, spans=True)
 _OPENERS = {"strong_open": Strong, "em_open": Emph, "link_open": Link, "span_open": Span}
 _CLOSERS = {"strong_close", "em_close", "link_close", "span_close"}
 _LANGUAGE_CODE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -33,13 +30,31 @@ class InlineError(ValueError):
     """The text uses markup this book does not allow."""
 
 
+# No character that starts any inline rule of the parser (escape, code, emphasis, links and spans, autolinks and
+# HTML, entities, images, line breaks; ~ in case strikethrough is on): such text is one Text node, as parsing says.
+_PLAIN = re.compile(r"[^\\`*_\[\]<>&!{}~\r\n]*")
+
+
 def parse(source: str) -> tuple[Inline, ...]:
     """Parse one block's inline Markdown into nodes; raise InlineError on disallowed markup."""
-    tokens = _PARSER.parseInline(source.strip())[0].children or []
+    text = source.strip()
+    if _PLAIN.fullmatch(text):  # most sentences: no markup possible (a test compares this with the parser)
+        return (Text(text),) if text else ()
+    tokens = _parser().parseInline(text)[0].children or []
     nodes, rest = _build(tokens, 0)
     if rest != len(tokens):
         raise InlineError("unbalanced markup")
     return _merge_text(nodes)
+
+
+@cache
+def _parser():
+    """markdown-it, made on first use: a command that parses no text (`bcbook stats` from its cache,
+    `--help`) does not import it."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_plugin
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).use(
+        attrs_plugin, spans=True)
 
 
 def _build(tokens, start: int) -> tuple[list[Inline], int]:
@@ -87,9 +102,23 @@ def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     return tuple(merged)
 
 
+_SPELLED: dict[int, tuple[tuple, str]] = {}  # id(nodes) -> (nodes, their spelling): the nodes are kept alive
+_SPELLED_MAX = 100_000
+
+
 def to_markdown(nodes: tuple[Inline, ...]) -> str:
-    """Spell nodes as canonical inline Markdown (the msgid form)."""
-    return "".join(_node_markdown(node) for node in nodes)
+    """Spell nodes as canonical inline Markdown (the msgid form). Each language looks the same source
+    phrases up, so a spelling is remembered for the very tuple it was made from (nodes are immutable)."""
+    if type(nodes) is not tuple:  # a list may change: spell it each time
+        return "".join(_node_markdown(node) for node in nodes)
+    known = _SPELLED.get(id(nodes))
+    if known is not None and known[0] is nodes:
+        return known[1]
+    spelled = "".join(_node_markdown(node) for node in nodes)
+    if len(_SPELLED) >= _SPELLED_MAX:
+        _SPELLED.clear()
+    _SPELLED[id(nodes)] = (nodes, spelled)
+    return spelled
 
 
 def _node_markdown(node: Inline) -> str:

@@ -22,6 +22,7 @@ review document can tell "2 cm" and "2 厘米" apart from a changed number.
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -151,6 +152,7 @@ def catalog_dir_name(lang: str) -> str:
     return lang.replace("-", "_")
 
 
+@cache
 def language_name(code: str, in_lang: str | None = None) -> str:
     """A language's name in `in_lang` (default: in itself), with a region only where the code names one
     (Babel reads "tl" as fil_PH: "Filipino", not "Filipino (Pilipinas)")."""

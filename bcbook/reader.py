@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-
-from markdown_it import MarkdownIt
-from mdit_py_plugins.deflist import deflist_plugin
 
 from . import config, inline
 from .figures import spec as figure_spec
@@ -29,8 +27,15 @@ from .model import (
     SLOT_NAMES, Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot,
 )
 
-_BLOCK_PARSER = MarkdownIt("commonmark", {"html": True}).use(deflist_plugin)
 _COMMENT = re.compile(r"^<!--\s*(.*?)\s*-->$", re.S)
+
+
+@cache
+def _block_parser():
+    """markdown-it, made when a source is first read (`bcbook --help` reads none)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    return MarkdownIt("commonmark", {"html": True}).use(deflist_plugin)
 
 
 class SourceError(ValueError):
@@ -85,7 +90,7 @@ def parse_chapter(text: str, relative: str, kind: str, used_ids: set[str],
         raise SourceError(Origin(f"source/{relative}", 1), f"chapter id {chapter_id!r} is used twice")
     used_ids.add(chapter_id)
     state = _State(path=f"source/{relative}", chapter_id=chapter_id, used_ids=used_ids, figures=figures)
-    blocks = _blocks(_tree(_BLOCK_PARSER.parse(text)), state)
+    blocks = _blocks(_tree(_block_parser().parse(text)), state)
     first = next((b for b in blocks if not isinstance(b, Slot)), None)
     if not isinstance(first, Heading) or first.level != 1:
         raise SourceError(Origin(state.path, 1), "a chapter must start with a level-1 heading (# Title)")

@@ -26,6 +26,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import inline, ui
@@ -61,11 +62,11 @@ class Entry:
     def context(self) -> str:
         return self.phrase.kind
 
-    @property
+    @cached_property
     def msgid(self) -> str:
         return inline.to_markdown(self.phrase.inlines)
 
-    @property
+    @cached_property
     def key(self) -> str:
         return entry_key(self.context, self.msgid)
 
@@ -118,8 +119,17 @@ def interface_phrase(key: str) -> Phrase:
     return Phrase(ui.CONTEXT, (Text(message),), Origin("bcbook/ui.py", 1), note)
 
 
-def entries(book: Book) -> list[Entry]:
+_LAST: list = [None, ()]  # the last book asked for and its entries: every language asks for the same source
+
+
+def entries(book: Book) -> tuple[Entry, ...]:
     """Every message of the book, once, in book order (see the module docstring)."""
+    if _LAST[0] is not book:
+        _LAST[:] = book, _entries(book)
+    return _LAST[1]
+
+
+def _entries(book: Book) -> tuple[Entry, ...]:
     found: dict[str, Entry] = {}
 
     def add(phrase: Phrase, chapter: str, figure: Figure | None = None) -> None:
@@ -137,7 +147,7 @@ def entries(book: Book) -> list[Entry]:
                 add(phrase, name, figure)
     for key in ui.MESSAGES:
         add(interface_phrase(key), "Interface words")
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _block_phrases(block):
@@ -161,7 +171,7 @@ def record_path(locales_dir: Path, lang: str) -> Path:
     return locales_dir / catalog_dir_name(lang) / RECORD_FILE
 
 
-def state(book_entries: list[Entry], current: dict[str, str | None], record: Record,
+def state(book_entries: tuple[Entry, ...], current: dict[str, str | None], record: Record,
           previous: dict[str, str] | None = None) -> State:
     """Compare the record with `current` (entry key -> the msgid+msgstr hash in use, or None if unusable).
 
@@ -181,7 +191,7 @@ def state(book_entries: list[Entry], current: dict[str, str | None], record: Rec
     return State(len(book_entries), reviewed, changed, reviewers)
 
 
-def sign(record: Record, book_entries: list[Entry], current: dict[str, str | None], signer: Person) -> int:
+def sign(record: Record, book_entries: tuple[Entry, ...], current: dict[str, str | None], signer: Person) -> int:
     """Record `signer` for every entry in use; unchanged entries keep their sign-off. Returns how many are new."""
     if not SIGNER.fullmatch(signer.name):
         raise ReviewError(f'--sign {signer.name!r}: write it as "Name <email>"')

@@ -14,7 +14,7 @@ import datetime
 import io
 from pathlib import Path
 
-from . import reader, review, review_doc
+from . import reader, review
 from .build import BuildError, Project, build_time, write_atomically
 from .i18n.translate import SOURCE_LANGUAGE, Translator, catalog_path
 from .model import Book, Person
@@ -33,6 +33,7 @@ def _open(project: Project, lang: str) -> tuple[Book, Translator]:
 def write_document(project: Project, lang: str, out_dir: Path | None = None,
                    formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Write the bilingual review document; return the paths written."""
+    from . import review_doc  # lxml and the layout: only for the document (not for `bcbook --help`)
     source, translator = _open(project, lang)
     label = str(catalog_path(Path("locales"), lang))
     html = review_doc.html_document(source, translator, label)
@@ -70,6 +71,7 @@ def sign(project: Project, lang: str, signer: str, date: str,
 
     With `fingerprint` (printed on the review document), refuse if the catalog changed since that document.
     """
+    from . import review_doc
     source, translator = _open(project, lang)
     now = review_doc.fingerprint(review_doc.rows(source, translator))
     if fingerprint is not None and fingerprint != now:

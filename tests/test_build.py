@@ -10,7 +10,9 @@ import shutil
 import pytest
 
 from bcbook import build as builder
+from bcbook import reader
 from bcbook.i18n.po import PoSyntaxError
+from conftest import ROOT
 
 
 def outputs(folder):
@@ -33,8 +35,8 @@ def test_same_inputs_give_the_same_bytes(tiny, tmp_path):
 
 
 def test_editions_come_from_the_cache_only_while_what_they_are_made_of_is_unchanged(tiny, tmp_path, monkeypatch):
-    cache, reads, read_book = tmp_path / "editions", [], builder.reader.read_book
-    monkeypatch.setattr(builder.reader, "read_book", lambda *args: reads.append(args) or read_book(*args))
+    cache, reads, read_book = tmp_path / "editions", [], reader.read_book
+    monkeypatch.setattr(reader, "read_book", lambda *args: reads.append(args) or read_book(*args))
     first = builder.gather(tiny, cache=cache)
     assert builder.gather(tiny, cache=cache) == first and len(reads) == 1  # taken, not gathered again
     assert builder.gather(tiny, ["es"], cache=cache) == first[1:] and len(reads) == 2  # other languages: a miss
@@ -44,6 +46,59 @@ def test_editions_come_from_the_cache_only_while_what_they_are_made_of_is_unchan
     for entry in cache.iterdir():
         entry.write_bytes(b"damaged")
     assert builder.gather(tiny, cache=cache) == builder.gather(tiny)  # a damaged entry is gathered again
+
+
+def test_stats_counts_what_the_build_gathers_without_making_the_books(tiny):
+    """builder.reports (bcbook stats) gives the Reports gather gives, in every language of the real book and in
+    the tiny one with a missing, an unsafe and a fuzzy translation; it looks up what review.entries lists."""
+    catalog = tiny.locales / "es" / "LC_MESSAGES" / "bcbook.po"
+    text = catalog.read_text(encoding="utf-8").replace('msgstr "Una línea inicial."', 'msgstr "Una <b>línea</b>."')
+    catalog.write_text(text.replace('msgstr "Un accesorio"', '#, fuzzy\nmsgstr "Un accesorio"'), encoding="utf-8")
+    for project in (tiny, builder.Project(ROOT)):
+        reports = builder.reports(project)
+        assert reports == [edition.report for edition in builder.gather(project)]
+    spanish = builder.reports(tiny, ["es"])[0]
+    assert (spanish.invalid, spanish.fuzzy) == (1, 1) and spanish.missing and "<b>" in spanish.problems[0]
+
+
+def test_stats_takes_its_counts_from_the_editions_a_build_kept(tiny, tmp_path, monkeypatch):
+    cache, reads, read_book = tmp_path / "editions", [], reader.read_book
+    monkeypatch.setattr(reader, "read_book", lambda *args: reads.append(args) or read_book(*args))
+    gathered = [edition.report for edition in builder.gather(tiny, cache=cache)]
+    assert builder.reports(tiny, cache=cache) == gathered and len(reads) == 1  # from the editions
+    assert builder.reports(tiny, ["es"], cache=cache) == gathered[1:] and len(reads) == 2  # counted, and kept:
+    assert builder.reports(tiny, ["es"], cache=cache) == gathered[1:] and len(reads) == 2
+    chapter = tiny.source / "chapters" / "01-tiny.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA new English line.\n", encoding="utf-8")
+    assert builder.reports(tiny, cache=cache)[1].missing == gathered[1].missing + 1 and len(reads) == 3
+
+
+def test_after_an_edit_only_changed_translations_are_checked_again(tiny, tmp_path, monkeypatch):
+    """The safety checks of translations are kept beside the editions: an edit of the English text or of a
+    catalog checks again only the translations that changed (a damaged keep is checked from scratch)."""
+    from bcbook.i18n import safety
+    cache, checks, check = tmp_path / "editions", [], safety.check
+    monkeypatch.setattr(safety, "check", lambda source, msgstr, hosts: checks.append(msgstr) or check(source, msgstr,
+                                                                                                          hosts))
+    first = builder.gather(tiny, cache=cache)
+    assert len(checks) > 5
+    chapter, catalog = tiny.source / "chapters" / "01-tiny.md", tiny.locales / "es" / "LC_MESSAGES" / "bcbook.po"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA new English line.\n", encoding="utf-8")
+    checks.clear()
+    assert builder.gather(tiny, cache=cache)[1].report.missing == first[1].report.missing + 1 and checks == []
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("Una línea inicial.", "Una primera línea."),
+                       encoding="utf-8")
+    assert builder.gather(tiny, cache=cache) and checks == ["Una primera línea."]
+    (cache / "checked.memo").write_bytes(b"damaged")
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# a note\n", encoding="utf-8")
+    checks.clear()
+    assert builder.gather(tiny, cache=cache) == builder.gather(tiny) and len(checks) > 5
+
+
+def test_jobs_wait_for_the_pdf_edition_whose_pages_they_list():
+    from bcbook import pages
+    assert {source for sources in builder.READS_FROM.values() for source in sources if source[0] == "pdf"} == \
+        {("pdf", pages.EDITION)}
 
 
 def test_source_date_epoch_sets_the_modified_date(tiny, tmp_path, monkeypatch):
@@ -229,9 +284,10 @@ def test_the_code_a_job_is_keyed_by_holds_everything_its_writer_runs(tiny, tmp_p
     import sys
 
     from bcbook import jobs
-    code = ("import sys\nfrom bcbook import build as b\nbaseline = set(sys.modules)\n"
+    code = ("import sys\nfrom bcbook import build as b\nfrom bcbook.context import Context\n"
+            "baseline = set(sys.modules)\n"
             f"project = b.Project(__import__('pathlib').Path({str(tiny.root)!r}))\nbook = b.gather(project, ['es'])[0].book\n"
-            f"b.WRITERS[{format_name!r}](book, b.build_time(book), b.Context(project, __import__('pathlib').Path({str(tmp_path)!r})))\n"
+            f"b.WRITERS[{format_name!r}](book, b.build_time(book), Context(project, __import__('pathlib').Path({str(tmp_path)!r})))\n"
             "for name in sorted(sys.modules):\n"
             "    if name.startswith('bcbook') and getattr(sys.modules[name], '__file__', None):\n"
             "        print(name in baseline, sys.modules[name].__file__.split('/bcbook/', 1)[1])\n")

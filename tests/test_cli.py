@@ -59,7 +59,7 @@ def test_global_options_work_after_the_command_too(tiny):
     assert run("stats", "--project", str(tiny.root)) == before and before[0] == 0
 
 
-HEAVY = ("weasyprint", "scipy", "numpy", "pyloudnorm", "lameenc", "ebooklib", "gtts", "pikepdf", "fontTools")
+HEAVY = ("weasyprint", "scipy", "numpy", "pyloudnorm", "lameenc", "ebooklib", "gtts", "pikepdf", "fontTools", "lxml")
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["stats"], ["build", "--help"]])

@@ -66,23 +66,25 @@ class Translator:
     """Looks phrases up in one language's catalog and keeps the Report."""
 
     def __init__(self, lang: str, catalog: po.PoFile | None, allowed_hosts: tuple[str, ...],
-                 record: review.Record | None = None):
+                 record: review.Record | None = None, checked: dict | None = None):
         self.lang, self.catalog, self.allowed_hosts = lang, catalog, allowed_hosts
         self.record = record or review.Record()
         self.report = Report(lang)
         self._found: dict[tuple[str, str], tuple] = {}  # (context, msgid) -> _lookup's answer, checked once
+        self.checked = {} if checked is None else checked  # safety.check's answers: see _checked
 
     @classmethod
-    def for_language(cls, lang: str, locales_dir: Path, allowed_hosts: tuple[str, ...]) -> "Translator":
+    def for_language(cls, lang: str, locales_dir: Path, allowed_hosts: tuple[str, ...],
+                     checked: dict | None = None) -> "Translator":
         if lang == SOURCE_LANGUAGE:
-            return cls(lang, None, allowed_hosts)
+            return cls(lang, None, allowed_hosts, checked=checked)
         path = catalog_path(locales_dir, lang)
         if not path.is_file():
             raise FileNotFoundError(
                 f"{path}: no catalog for language {lang!r}; create it with `bcbook update --init {lang}`"
             )
         record, catalog = review.record_path(locales_dir, lang), po.read(path, _label(path, locales_dir))
-        translator = cls(lang, catalog, allowed_hosts, review.load(record, _label(record, locales_dir)))
+        translator = cls(lang, catalog, allowed_hosts, review.load(record, _label(record, locales_dir)), checked)
         if LEGACY_REVIEW_HEADER in catalog.headers:
             translator.report.notes.append(
                 f"{catalog.path}: the {LEGACY_REVIEW_HEADER} header is not read any more; record the review "
@@ -113,10 +115,22 @@ class Translator:
             return "missing", None, ""
         if entry.fuzzy:
             return "fuzzy", None, ""
-        try:
-            return "translated", safety.check(source.inlines, entry.msgstr, self.allowed_hosts), ""
-        except safety.UnsafeTranslation as error:
+        nodes, error = self._checked(source, msgid, entry.msgstr)
+        if error:
             return "invalid", None, f"{self.catalog.path}:{entry.line}: msgid {_short(msgid)}: {error}"
+        return "translated", nodes, ""
+
+    def _checked(self, source: Phrase, msgid: str, msgstr: str) -> tuple:
+        """(safe nodes, "") or (None, why not): safety.check's answer, which depends only on the source's
+        canonical spelling, the translation and the allowed hosts, so `checked` may keep it between
+        builds (bcbook.gathered) as long as bcbook's code is the same."""
+        key = (source.kind, msgid, msgstr, self.allowed_hosts)
+        if key not in self.checked:
+            try:
+                self.checked[key] = safety.check(source.inlines, msgstr, self.allowed_hosts), ""
+            except safety.UnsafeTranslation as error:
+                self.checked[key] = None, str(error)
+        return self.checked[key]
 
     def interface(self, key: str, **values) -> Phrase:
         """An interface message, translated, with {placeholders} filled in as plain text.
@@ -142,7 +156,7 @@ class Translator:
                 filled[name] = format_decimal(value, locale=locale)
         return fill(translated, filled)
 
-    def in_use(self, entries: list[review.Entry]) -> dict[str, str | None]:
+    def in_use(self, entries: tuple[review.Entry, ...]) -> dict[str, str | None]:
         """Entry key -> hash of the msgid and msgstr the build uses (None where English is used instead)."""
         current = {}
         for entry in entries:
@@ -206,6 +220,15 @@ def translate_book(book: Book, translator: Translator) -> Book:
     reviewers = state.reviewers if state and state.complete else ()
     return Book(meta=meta, chapters=chapters, lang=translator.lang, direction=direction, labels=labels,
                 translation_reviewers=reviewers)
+
+
+def report_of(book: Book, translator: Translator) -> Report:
+    """What translate_book(book, translator).report is, without making the translated book (for `bcbook
+    stats`): translate_book looks up exactly review.entries(book), in that order (a test compares them)."""
+    if translator.review_state(book) is None:  # the source language: nothing to review, every entry counted
+        for entry in review.entries(book):
+            translator.phrase(entry.phrase)
+    return translator.report
 
 
 def _chapter(chapter: Chapter, translator: Translator, book: Book) -> Chapter:
