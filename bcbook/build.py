@@ -84,10 +84,16 @@ def build_time(book: Book) -> tuple:
     return (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
 
 
-# Longest first, so worker processes finish together: audio, then the PDFs (those another job reads from
-# first), then the EPUBs; a job waits for the one it reads from (READS_FROM), so audio starts after the
-# US Letter PDF of its language.
-RUN_ORDER = {"audio": 0, "pdf": 1, "epub": 2}
+# Longest first, so worker processes finish together: the narration, then the PDFs (those another job reads
+# from first), then the jobs of a second or so that wait for others (READS_FROM): the EPUB and the read-aloud
+# EPUB, which is made from the narration's chapter cache. Keyed by "format/part", or by format for every part.
+RUN_ORDER = {"audio/narration": 0, "pdf": 1, "epub": 2, "audio/read-aloud": 2}
+
+
+def run_order(task: runner.Task, read_from: set[str]) -> tuple:
+    """Where a task goes in the run (runner.run starts the first ready one)."""
+    rank = RUN_ORDER.get(f"{task.format}/{task.job.part}", RUN_ORDER.get(task.format))
+    return rank, task.name not in read_from
 
 
 @dataclass
@@ -208,7 +214,7 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
                               f"{name}/" if many else "", progress=progress, notice=notice))
         tasks = [task for book in plans for task in book.tasks]
         read_from = {name for task in tasks for name in task.after}
-        tasks.sort(key=lambda task: (RUN_ORDER[task.format], task.name not in read_from))
+        tasks.sort(key=lambda task: run_order(task, read_from))
         results = runner.run(tasks, workers, report or (lambda *_: None), scheduler)
         for book in plans:
             publish(book, results)

@@ -95,6 +95,14 @@ def test_after_an_edit_only_changed_translations_are_checked_again(tiny, tmp_pat
     assert builder.gather(tiny, cache=cache) == builder.gather(tiny) and len(checks) > 5
 
 
+def test_jobs_run_longest_first_and_the_short_ones_that_wait_for_others_last(tiny, tmp_path):
+    planned = builder.plan(tiny, ["es"], list(builder.WRITERS), tmp_path / "out")
+    planned.lock.close()
+    read_from = {name for task in planned.tasks for name in task.after}
+    assert [task.name for task in sorted(planned.tasks, key=lambda task: builder.run_order(task, read_from))] == [
+        "es/audio/narration", "es/pdf/letter", "es/pdf/a4", "es/pdf/large-print", "es/epub", "es/audio/read-aloud"]
+
+
 def test_jobs_wait_for_the_pdf_edition_whose_pages_they_list():
     from bcbook import pages
     assert {source for sources in builder.READS_FROM.values() for source in sources if source[0] == "pdf"} == \
