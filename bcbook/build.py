@@ -1,6 +1,6 @@
 """The build: gather and check everything, then write every output atomically.
 
-Requires the reader, the translation layer and the writers registered in
+Requires the gathered editions (bcbook.editions) and the writers registered in
 WRITERS (a plain dict: format name -> function returning {file name: bytes, or a file it wrote
 in its scratch folder (Context.scratch), for large ones}).
 Guarantees: the source and every catalog are read and checked before any

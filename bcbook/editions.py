@@ -54,7 +54,6 @@ class Edition:
     report: Report
 
 
-
 def gather(project: Project, languages: list[str] | None = None, tts: str | None = None,
            cache: Path | None = None, checked: dict | None = None) -> list[Edition]:
     """Read the source and translate it into each language (no output written); `tts` overrides the
@@ -67,24 +66,27 @@ def gather(project: Project, languages: list[str] | None = None, tts: str | None
                                      lambda checked: gather(project, languages, tts, checked=checked))
         use_project(project.source)  # as reading book.toml does: this process knows the project's own rows
         return editions
-    source, translators = _translators(project, languages, tts, checked)
-    return [Edition(translate_book(source, translator), translator.report) for translator in translators]
+    source, wanted = _source(project, languages, tts)
+    return [Edition(translate_book(source, translator), translator.report)
+            for translator in (_translator(project, source, lang, checked) for lang in wanted)]
 
 
 def reports(project: Project, languages: list[str] | None = None, cache: Path | None = None,
             checked: dict | None = None) -> list[Report]:
-    """Each language's Report, as `gather` would give it (from its cache when it has the editions)."""
+    """Each language's Report, as `gather` would give it (from its cache when it has the editions); many
+    languages are counted in two processes (bcbook.halves)."""
     if cache is not None:
         from . import gathered
         return gathered.reports(cache, project, languages, lambda checked: reports(project, languages,
                                                                                     checked=checked))
-    source, translators = _translators(project, languages, None, checked)
-    return [report_of(source, translator) for translator in translators]
+    from .halves import in_two
+    source, wanted, checked = *_source(project, languages, None), {} if checked is None else checked
+    return in_two(wanted, lambda some: [report_of(source, _translator(project, source, lang, checked))
+                                        for lang in some], checked)
 
 
-def _translators(project: Project, languages: list[str] | None, tts: str | None,
-                 checked: dict | None) -> tuple[Book, list[Translator]]:
-    """The English book as book.toml and the options make it, and a Translator per language asked for."""
+def _source(project: Project, languages: list[str] | None, tts: str | None) -> tuple[Book, list[str]]:
+    """The English book as book.toml and the options make it, and the languages asked for (checked)."""
     source = reader.read_book(project.source)
     if tts:
         audio = {**source.meta.audio, "engine": tts, "engines": {}}
@@ -97,8 +99,11 @@ def _translators(project: Project, languages: list[str] | None, tts: str | None,
         raise BuildError(
             f"unknown language {', '.join(unknown)}: source/book.toml lists {', '.join(source.meta.languages)}"
         )
-    return source, [Translator.for_language(lang, project.locales, source.meta.allowed_link_hosts, checked)
-                    for lang in wanted]
+    return source, wanted
+
+
+def _translator(project: Project, source: Book, lang: str, checked: dict | None) -> Translator:
+    return Translator.for_language(lang, project.locales, source.meta.allowed_link_hosts, checked)
 
 
 def check_strict(editions: list[Edition]) -> None:

@@ -103,6 +103,30 @@ def test_jobs_run_longest_first_and_the_short_ones_that_wait_for_others_last(tin
         "es/audio/narration", "es/pdf/letter", "es/pdf/a4", "es/pdf/large-print", "es/epub", "es/audio/read-aloud"]
 
 
+def test_work_split_in_two_processes_gives_what_one_gives():
+    """bcbook.halves (stats on many languages): every second item in a forked process, results in order, and what
+    the child added to the shared memo comes back."""
+    from bcbook import halves
+    memo: dict = {}
+
+    def work(items):
+        memo.update({item: os.getpid() for item in items})
+        return [(item, os.getpid()) for item in items]
+    result = halves.in_two(list(range(7)), work, memo)
+    assert [item for item, _ in result] == list(range(7)) and memo == dict(result)
+    assert [pid == os.getpid() for _, pid in result] == [True, False] * 3 + [True]
+
+
+def test_an_error_in_the_forked_half_is_the_one_counting_alone_gives(book_project):
+    """A broken catalog counted by the forked process: the error names its file and line, as without a fork."""
+    languages = builder.reports(book_project)
+    broken = languages[1::2][-1].lang  # one the child counts
+    catalog = book_project.locales / broken / "LC_MESSAGES" / "bcbook.po"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + '\nmsgid "unfinished\n', encoding="utf-8")
+    with pytest.raises(PoSyntaxError, match=rf"locales/{broken}/LC_MESSAGES/bcbook.po:\d+: unterminated string"):
+        builder.reports(book_project)
+
+
 def test_jobs_wait_for_the_pdf_edition_whose_pages_they_list():
     from bcbook import pages
     assert {source for sources in builder.READS_FROM.values() for source in sources if source[0] == "pdf"} == \
