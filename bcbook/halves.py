@@ -26,7 +26,7 @@ _NONE = object()
 
 def in_two(items: list, work: Callable[[list], list], shared: dict) -> list:
     """work(items), every second item in a forked process when that can help."""
-    if len(items) < MIN_ITEMS or not hasattr(os, "fork") or threading.active_count() > 1 or _cpus() < 2:
+    if len(items) < MIN_ITEMS or not hasattr(os, "fork") or threading.active_count() > 1 or cpus() < 2:
         return work(items)
     mine, theirs = items[0::2], items[1::2]
     reading, writing = os.pipe()
@@ -62,5 +62,6 @@ def _answer(writing: int, work: Callable[[], list], shared: dict) -> None:
         os._exit(0)
 
 
-def _cpus() -> int:
+def cpus() -> int:
+    """The CPUs this process may use (also the build's default number of workers: bcbook.runner)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

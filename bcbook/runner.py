@@ -24,11 +24,12 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import multiprocessing.forkserver
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from .halves import cpus
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Task:
 
 def default_workers() -> int:
     """The CPUs this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus()
 
 
 def _run(task: Task, *_after) -> tuple[dict[Path, str], float]:
