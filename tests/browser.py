@@ -6,6 +6,9 @@ adds a script to a copy of the chapter that records, for every
 figure.stage-figure, the <svg> box, each SVG <text> box and drawn size in
 CSS px, each callout disc box, and each figure-key item's font size, then
 returns that record parsed from Chromium's --dump-dom output;
+`lines_of(epub, chapter, selector, width)` gives, for every element the CSS
+selector matches, its text and how many line boxes it was laid out on, with
+the left and right of the page and of everything drawn in it (whether the reader must scroll sideways);
 `svg_text_boxes(svg, direction)` puts an SVG inline in a page of that
 direction and returns each <text>'s box in the SVG's units. Nothing in the
 book is changed.
@@ -57,6 +60,25 @@ document.body.appendChild(pre);
 """
 
 
+LINES_SCRIPT = r"""
+const page = document.documentElement.getBoundingClientRect();
+const drawn = [...document.body.querySelectorAll('*')].map(e => e.getBoundingClientRect()).filter(r => r.width);
+const out = {page: [page.left, page.right], drawn: [Math.min(...drawn.map(r => r.left)), Math.max(...drawn.map(r => r.right))],
+  elements: [...document.querySelectorAll(SELECTOR)].map(e => ({text: e.textContent,
+    lines: new Set([...e.getClientRects()].map(r => Math.round(r.top))).size}))};
+const pre = document.createElementNS('http://www.w3.org/1999/xhtml', 'pre');
+pre.setAttribute('id', 'bcbook-measure');
+pre.textContent = JSON.stringify(out);
+document.body.appendChild(pre);
+"""
+
+
+def lines_of(epub: Path, chapter: str, selector: str, width: int = 400) -> dict:
+    """{page: its [left, right], drawn: the [left, right] of all it draws, elements: [{text, lines}]} for `selector` in EPUB/<chapter> at
+    `width` CSS px: `lines` counts the distinct rows of the element's line boxes (1: kept on one line)."""
+    return _measured(epub, chapter, width, 100, LINES_SCRIPT.replace("SELECTOR", json.dumps(selector)))
+
+
 def svg_text_boxes(svg: bytes, direction: str) -> dict:
     """Each <text>'s box in the SVG's own units, with the SVG inline in a page of the given direction."""
     markup = svg.decode("utf-8").split("?>", 1)[-1]
@@ -84,12 +106,17 @@ def _run(path: Path) -> dict | list:
 
 def measure(epub: Path, chapter: str, width: int = 400, font_scale: int = 100) -> list[dict]:
     """The figures of EPUB/<chapter> measured at `width` CSS px with the root font at `font_scale` %."""
+    return _measured(epub, chapter, width, font_scale, SCRIPT)
+
+
+def _measured(epub: Path, chapter: str, width: int, font_scale: int, script: str) -> dict | list:
+    """What `script` records in EPUB/<chapter>, laid out at `width` CSS px with the root font at `font_scale` %."""
     with tempfile.TemporaryDirectory() as folder:
         with zipfile.ZipFile(epub) as archive:
             archive.extractall(folder)
         page = Path(folder) / "EPUB" / chapter
         # Headless Chromium will not make a window narrower than 500 px, so the page itself is held to `width`.
         extra = (f'<style>html {{ width: {width}px !important; font-size: {font_scale}% !important; }}</style>'
-                 f'<script><![CDATA[{SCRIPT}]]></script></body>')
+                 f'<script><![CDATA[{script}]]></script></body>')
         page.write_text(page.read_text(encoding="utf-8").replace("</body>", extra), encoding="utf-8")
         return _run(page)

@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 from bcbook import build as builder
 from bcbook.lang import locale_of
 from bcbook.pdf import document
-from conftest import LANGUAGES, ROOT
+from conftest import LANGUAGES, NARRATED, ROOT
 from pdf_reading import element_pages, element_text, mcid_text, pages, squeeze, tag_tree
 
 EDITIONS = sorted(document.EDITIONS)
@@ -250,6 +250,17 @@ def test_each_font_name_in_the_fonts_paragraph_is_on_one_line(build_dir, lang, e
     lines = [line for page in page_list for line in _line_texts(page)]
     for name in names:  # counted, as "Noto Sans" is also part of "Noto Sans CJK KR"
         assert sum(line.count(name) for line in lines) >= paragraph.count(name), f"{name} split over two lines"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("lang", [code for code in NARRATED if code != "en"])
+def test_the_narrating_voice_is_printed_on_one_line(build_dir, lang, edition):
+    """"espeak-ng, ar" once wrapped at its hyphen in right-to-left text."""
+    page_list, _, _, _ = _read(pdf_path(build_dir, lang, edition))
+    voices = ["".join(span.text_content().split())
+              for span in _html(lang, edition).xpath("//p[@class='narration']//span[@lang]")]
+    assert len(voices) == 1
+    assert any(voices[0] in line for page in page_list for line in _line_texts(page)), f"{voices[0]} split"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

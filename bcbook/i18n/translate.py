@@ -23,12 +23,12 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from .. import inline, review, ui
-from ..audio.voices import narrator
-from ..lang import FONT_LICENCE, catalog_dir_name, embedded_font, format_locale_of, list_separator, locale_of, native_name
+from ..lang import catalog_dir_name, format_locale_of, locale_of
 from ..model import (
     Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Span, Text,
 )
-from . import colophon, po, safety
+from . import about, colophon, po, safety
+from .about import fill_nodes  # noqa: F401 (part of this module's interface)
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "bcbook"
@@ -191,18 +191,6 @@ def fill(phrase: Phrase, values: dict[str, str]) -> Phrase:
     return replace(phrase, inlines=inline.map_text(phrase.inlines, lambda text: text.format_map(known)))
 
 
-def fill_nodes(phrase: Phrase, name: str, nodes: list) -> Phrase:
-    """Put inline nodes (not just text) where a phrase has the {name} placeholder."""
-    field, out = "{" + name + "}", []
-    for node in phrase.inlines:
-        if isinstance(node, Text) and field in node.text:
-            before, _, after = node.text.partition(field)
-            out.extend(part for part in (Text(before), *nodes, Text(after)) if part != Text(""))
-        else:
-            out.append(node)
-    return replace(phrase, inlines=tuple(out))
-
-
 def translate_book(book: Book, translator: Translator) -> Book:
     """Book(lang): every phrase translated or counted as a fallback; slots resolved."""
     state = translator.review_state(book)
@@ -268,51 +256,10 @@ def _slot(slot: Slot, translator: Translator, book: Book):
         day = datetime.date.fromisoformat(book.meta.updated if slot.name == "updated" else book.meta.edition_date)
         date = lambda in_lang: format_date(day, "long", locale=format_locale_of(in_lang))  # noqa: E731
         return Paragraph(slot.id, translator.interface(slot.name, date=date), role="date")
-    if slot.name == "editions":
-        return _editions(slot, translator, book)
-    if slot.name == "fonts":
-        return _fonts(slot, translator, book)
-    if slot.name == "narration":
-        voice = narrator(book.meta.audio, translator.lang)
-        return Paragraph(slot.id, translator.interface("narration", voice=voice), role="narration") if voice else None
     if slot.name == "pages":
         return Paragraph(slot.id, translator.interface("page-source"), role="pages")
-    if slot.name in colophon.SLOTS:
-        return colophon.SLOTS[slot.name](slot, translator, book)
-    return slot
-
-
-def _editions(slot: Slot, translator: Translator, book: Book):
-    """"Also available in: ..." with each language's own name, marked with that language, separated as the
-    book's language separates a list (、 in Chinese, ، in Arabic)."""
-    others = [code for code in book.meta.languages if code != translator.lang]
-    if not others:
-        return None
-    names = _listed([Span(code, (Text(native_name(code)),)) for code in others], translator.lang)
-    return Paragraph(slot.id, fill_nodes(translator.interface("editions"), "languages", names), role="editions")
-
-
-def _listed(items: list, lang: str) -> list:
-    """Inline items separated as `lang` separates a list."""
-    return [node for index, item in enumerate(items)
-            for node in ([Text(list_separator(lang))] if index else []) + [item]]
-
-
-def _fonts(slot: Slot, translator: Translator, book: Book):
-    """The fonts carried for the book's scripts (every edition is named in its own script) and their licence.
-    In a book not in English, each font's name and the licence's are English spans, each kept on one line;
-    the names are separated as the message's language separates a list."""
-    families = sorted({embedded_font(code) for code in book.meta.languages} - {None})
-    if not families:
-        return None
-    phrase = translator.interface("fonts-licence")
-    lang = phrase.lang or translator.lang
-
-    def english(name: str):
-        return Text(name) if lang == "en" else Span("en", (Text(name),))
-
-    phrase = fill_nodes(phrase, "fonts", _listed([english(family) for family in families], lang))
-    return Paragraph(slot.id, fill_nodes(phrase, "licence", [english(FONT_LICENCE)]), role="fonts")
+    made_by = about.SLOTS.get(slot.name) or colophon.SLOTS.get(slot.name)
+    return made_by(slot, translator, book) if made_by else slot
 
 
 def _label(path: Path, locales_dir: Path) -> str:
