@@ -205,8 +205,8 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
     scheduler = scheduler or os.environ.get("BCBOOK_SCHEDULER")
     outs = [_book_out(out_dir, name) if many and out_dir else out_dir or project.build
             for project, name in zip(projects, names)]
-    if force or not all(_built_before(out, project) for out, project in zip(outs, projects)):
-        runner.warm_up(workers, scheduler)  # jobs will run: their libraries load while this process plans
+    if force or not all(_unchanged_since_built(out, project) for out, project in zip(outs, projects)):
+        runner.warm_up(workers, scheduler)  # jobs will likely run: their libraries load while this process plans
     plans: list[Plan] = []
     try:
         for project, name, out in zip(projects, names, outs):
@@ -225,10 +225,27 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
     return [book.editions for book in plans]
 
 
-def _built_before(out: Path | str, project: Project) -> bool:
-    """Whether a build into `out` has published a manifest there (seen from this machine)."""
+def _unchanged_since_built(out: Path | str, project: Project) -> bool:
+    """Whether a build into `out` has published a manifest there (seen from this machine) and no file of the
+    book's source, its catalogs or bcbook's code is newer than it: a guess, for starting the workers early
+    (the job keys decide what runs); a few milliseconds for a hundred files."""
     from . import store
-    return (store.work_folder(out, project) / jobs.MANIFEST).exists()
+    try:
+        built = (store.work_folder(out, project) / jobs.MANIFEST).stat().st_mtime
+    except OSError:
+        return False
+    folders = (project.source, project.locales, Path(__file__).parent)
+    return not any(_newest(folder) > built for folder in folders)
+
+
+def _newest(folder: Path) -> float:
+    """The latest modification time of any file under `folder` (0 if there is none), compiled Python aside."""
+    newest = 0.0
+    for root, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in names:
+            newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
+    return newest
 
 
 def _book_out(out: Path | str, name: str) -> Path | str:

@@ -95,9 +95,9 @@ def _fresh_processes():
 
 def warm_up(workers: int, scheduler: str | None) -> None:
     """Start the fork server now, when jobs will run here in worker processes: it loads the writers'
-    libraries (about 2 s) while this process gathers and plans, instead of after. For a build known to
-    run jobs (a first build, --force): should nothing run after all, the server ends by itself once it has
-    loaded them."""
+    libraries (about 1 s) while this process gathers and plans, instead of after. For a build likely to
+    run jobs (a first build, --force, a file of the book or of bcbook newer than the last build): should
+    nothing run after all, the server ends by itself once it has loaded them."""
     if workers > 1 and not scheduler:
         _fresh_processes()
         multiprocessing.forkserver.ensure_running()

@@ -378,3 +378,22 @@ def test_each_pdf_edition_is_a_job_of_its_own(tiny, tmp_path):
     assert main(["build", "--project", str(tiny.root), "--out", str(tmp_path), "--lang", "es", "--format", "pdf"],
                 out, io.StringIO()) == 0
     assert out.getvalue().startswith("es: kept pdf (")  # every edition's job kept: the format is kept
+
+
+def test_workers_start_early_when_a_file_the_book_is_made_of_is_newer_than_the_last_build(tiny, tmp_path, monkeypatch):
+    """The fork server loads the writers' libraries while the build plans (bcbook.runner.warm_up) on a first
+    build, and after an edit of the source or a catalog; a build with nothing changed starts no server."""
+    from bcbook import runner
+    started = []
+    monkeypatch.setattr(runner, "warm_up", lambda workers, scheduler: started.append(workers))
+    out = tmp_path / "out"
+    builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
+    builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
+    assert started == [1]
+    for edited in (tiny.source / "chapters" / "01-tiny.md", next(tiny.locales.glob("*/LC_MESSAGES/*.po"))):
+        built = (out / "bcbook-manifest.json").stat().st_mtime
+        os.utime(edited, (built + 1, built + 1))  # edited after the last build
+        builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
+        os.utime(edited, (built, built))  # and now built
+    builder.build(tiny, formats=["epub"], out_dir=out, workers=1)
+    assert started == [1, 1, 1]
