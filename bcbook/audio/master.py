@@ -83,10 +83,12 @@ def assemble(sentences: "list[tuple[Speech | Callable[[], Speech], float]]"
         track[position:position + length] = to_rate(Speech(speech.samples[first:stop], speech.rate))
         timings.append((position, position + length))
         position += length + gap
-    noise, level = np.random.default_rng(20231221), np.float32(10 ** (ROOM_TONE_DB / 20))
+    noise, level = np.random.default_rng(20231221), np.float32(10 ** (ROOM_TONE_DB / 20) * math.sqrt(12))
     for start in range(0, len(track), CHUNK):  # the generator's stream, whatever the chunk size
         piece = track[start:start + CHUNK]
-        piece += noise.standard_normal(len(piece), dtype=np.float32) * level
+        # white noise at the room tone's RMS, drawn uniform (-0.5..0.5 has an RMS of 1/sqrt(12)): 0.3 s for 2064 s
+        # of narration where Gaussian noise took 1.0-1.5 s (measured, this machine)
+        piece += (noise.random(len(piece), dtype=np.float32) - np.float32(0.5)) * level
     return track, timings
 
 
