@@ -83,8 +83,11 @@ def test_second_build_synthesizes_nothing(tiny, tmp_path, monkeypatch):
     original_finish = master.finish
     monkeypatch.setattr(master, "finish", lambda track, codec=None, *a, **k: mastered.append(
         "MP3" if codec is None else "AAC") or original_finish(track, codec, *a, **k))
-    cache = tmp_path / "cache" / "chapters"
-    before = {path.name for path in cache.glob("??/*")}
+    cache, speech = tmp_path / "cache" / "chapters", tmp_path / "cache" / "tts"
+    before, said = {path.name for path in cache.glob("??/*")}, {path.name for path in speech.glob("??/*")}
+    stray = speech / "00" / "0123.flac"  # an entry no narration ever recorded (an older cache's) is kept
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"whatever it is")
     builder.build(tiny, ["en"], formats=["audio"], out_dir=tmp_path, tts="espeak", workers=1)
     assert calls[first:] == ["A new lead line."]
     # the edited chapter, mastered for its MP3 and for the audiobook; the other is taken from the chapter cache
@@ -93,6 +96,9 @@ def test_second_build_synthesizes_nothing(tiny, tmp_path, monkeypatch):
     # what the outputs were made from, Spanish included, however often the book is edited
     after = {path.name for path in cache.glob("??/*")}
     assert len(before - after) == len(after - before) == 4 and len(after) == len(before)
+    # the speech cache, too, lost the sentence no longer said and nothing else
+    now = {path.name for path in speech.glob("??/*")} - {stray.name}
+    assert len(said - now) == len(now - said) == 1 and len(now) == len(said) and stray.is_file()
 
 
 def chapter_files(build_dir: Path, lang: str) -> list[Path]:

@@ -4,7 +4,8 @@ Requires soundfile (FLAC). Guarantees: the key covers engine, voice,
 settings, language and text (and a format version); entries are written
 atomically (a temporary file renamed), so an interrupted build leaves only
 whole entries and a resumed build picks up where it stopped; `misses`
-counts what had to be synthesized. With a shared tier (a bcbook.store.Store,
+counts what had to be synthesized; `keep` records the entries a narration used, so that
+pruning after the build removes the sentences it no longer says. With a shared tier (a bcbook.store.Store,
 when the outputs go to a store by URL), an entry missing here is fetched
 from it, and every new entry is put there too, so the workers of a cluster
 take each sentence from the same samples.
@@ -17,11 +18,13 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 import soundfile
 
+from . import pruning
 from .engine import Speech
 
 FORMAT_VERSION = 1
@@ -50,6 +53,11 @@ class SpeechCache:
         if self._shared_names is None:
             self._shared_names = set(self.shared.listing())
         return self._relative(key) in self._shared_names
+
+    def keep(self, name: str, keys: Iterable[str]) -> None:
+        """Record that the outputs of `name` (a language and engine) were made from the entries `keys`, so that
+        pruning (bcbook.audio.pruning, after a build is published) keeps them and removes those it no longer uses."""
+        pruning.record(self.folder, name, (self._path(key) for key in keys))
 
     def has(self, key: str) -> bool:
         return self._path(key).is_file() or self._shared_has(key)

@@ -3,7 +3,8 @@
 Requires the narration script, an engine, the caches, mastering, mutagen
 (ID3v2.4), ffmpeg (M4B) and rsvg-convert (cover art from the cover SVG). Guarantees: a
 sentence is synthesized only when the cache lacks it, and a chapter is
-mastered only when the chapter cache (bcbook.audio.chapters) lacks it; each
+mastered only when the chapter cache (bcbook.audio.chapters) lacks it (both
+caches are told what the narration used, for pruning after the build); each
 chapter is mastered until its decoded MP3 meets the loudness and peak targets
 (master.finish); tags carry title, artist (publisher and the
 synthetic voice, engine and voice named), album, track n/N, language,
@@ -65,6 +66,7 @@ class _Chapter:
     timings: list
     mp3: Path  # in the chapter cache
     key: str  # in the chapter cache
+    speech: tuple[str, ...] = ()  # its sentences' keys in the speech cache
 
 
 def render(book: Book, date_time: tuple, options: AudioOptions, part: str = "") -> dict[str, "bytes | Path"]:
@@ -84,6 +86,7 @@ def render(book: Book, date_time: tuple, options: AudioOptions, part: str = "") 
     files = {} if part == "read-aloud" else _files(book, mastered, named, store, scratch)
     if part != "read-aloud":
         store.keep(book.lang)  # every chapter and its audiobook encoding, as this narration used them
+        options.cache.keep(f"{book.lang}-{engine.name}", (key for chapter in mastered for key in chapter.speech))
     if part != "narration":
         files[f"{book.meta.slug}-read-aloud.epub"] = read_aloud(book, date_time, mastered, named,
                                                                 scratch / "read-aloud.epub")
@@ -107,7 +110,7 @@ def _master_chapters(book: Book, chapters: list, engine, lexicon: Lexicon, optio
         if options.progress:
             options.progress(book.lang, done, total)
         length, mp3, timings = stored
-        mastered.append(_Chapter(chapter, length, timings, mp3, key))
+        mastered.append(_Chapter(chapter, length, timings, mp3, key, tuple(line[0] for line in lines)))
     return mastered
 
 
