@@ -177,8 +177,9 @@ def publish(book: Plan, results: dict[str, dict[Path, str]]) -> None:
         book.manifest.save()
     book.staging.forget()
     book.manifest.stamp()
-    pruning.prune(book.context.out_dir / "cache" / "chapters")  # chapters as they were before an edit
-    pruning.prune(book.context.out_dir / "cache" / "tts", only_recorded=True)  # sentences no longer said
+    if finished:  # a job ran (or resumed): a narration may have recorded what it used
+        pruning.prune(book.context.out_dir / "cache" / "chapters")  # chapters as they were before an edit
+        pruning.prune(book.context.out_dir / "cache" / "tts", only_recorded=True)  # sentences no longer said
 
 
 def build_books(projects: list[Project], languages: list[str] | None = None, formats: list[str] | None = None,
