@@ -4,10 +4,10 @@ Requires the strict PO reader, the safety checks and Babel (dates, language
 names, text direction). Guarantees: every Phrase is looked up by
 (msgctxt, msgid); a missing, fuzzy, empty or unsafe translation falls back
 to the English phrase (marked lang="en") and is counted in the Report; a
-safe one is re-parsed with the same inline parser as the source. Slots for
-the date line, other editions (each name a Span in its own language), the
-fonts' licence and the narrating voice become paragraphs; credits, sources
-and contact come from book.toml (bcbook.i18n.colophon). The translation
+safe one is re-parsed with the same inline parser as the source. Slots
+become paragraphs: the date lines here, the other editions, the fonts'
+licence and the narrating voice in bcbook.i18n.about, credits, sources and
+contact from book.toml in bcbook.i18n.colophon. The translation
 status comes from the review record (bcbook.review): "reviewed" only when
 every entry the book uses matches what a medical translator signed.
 """
@@ -25,10 +25,9 @@ from babel.numbers import format_decimal
 from .. import inline, review, ui
 from ..lang import catalog_dir_name, format_locale_of, locale_of
 from ..model import (
-    Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Span, Text,
+    Book, Chapter, Definitions, Figure, Heading, ItemList, Note, Origin, Paragraph, Phrase, Slot, Text,
 )
 from . import about, colophon, po, safety
-from .about import fill_nodes  # noqa: F401 (part of this module's interface)
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "bcbook"
