@@ -229,25 +229,14 @@ def build_books(projects: list[Project], languages: list[str] | None = None, for
 
 def _unchanged_since_built(out: Path | str, project: Project) -> bool:
     """Whether a build into `out` has published a manifest there (seen from this machine) and no file of the
-    book's source, its catalogs or bcbook's code is newer than it: a guess, for starting the workers early
-    (the job keys decide what runs); a few milliseconds for a hundred files."""
-    from . import store
+    book (gathered.book_files) or of bcbook's code (jobs.package_files) is newer than it: a guess, for
+    starting the workers early (the job keys decide what runs); a few milliseconds for a hundred files."""
+    from . import gathered, store
     try:
         built = (store.work_folder(out, project) / jobs.MANIFEST).stat().st_mtime
     except OSError:
         return False
-    folders = (project.source, project.locales, Path(__file__).parent)
-    return not any(_newest(folder) > built for folder in folders)
-
-
-def _newest(folder: Path) -> float:
-    """The latest modification time of any file under `folder` (0 if there is none), compiled Python aside."""
-    newest = 0.0
-    for root, folders, names in os.walk(folder):
-        folders[:] = [name for name in folders if name != "__pycache__"]
-        for name in names:
-            newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
-    return newest
+    return all(path.stat().st_mtime <= built for path in [*gathered.book_files(project), *jobs.package_files()])
 
 
 def _book_out(out: Path | str, name: str) -> Path | str:

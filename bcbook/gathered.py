@@ -35,13 +35,17 @@ def key(project, languages: list[str] | None, tts: str | None) -> str:
 
     from .jobs import package_version
     digest = hashlib.sha256(repr((languages, tts, babel.__version__, sys.version, package_version())).encode())
+    for path in book_files(project):
+        digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
+        digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def book_files(project) -> list[Path]:
+    """Every file a book is made of, in order: its source, its catalogs and the contact file named for it."""
     files = [path for folder in (project.source, project.locales) for path in sorted(Path(folder).rglob("*"))]
     files += [Path(project.contact)] if project.contact else []
-    for path in files:
-        if path.is_file():
-            digest.update(str(path.relative_to(project.root) if path.is_relative_to(project.root) else path).encode())
-            digest.update(b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return [path for path in files if path.is_file()]
 
 
 def editions(folder: Path, project, languages: list[str] | None, tts: str | None, gather: Callable) -> list:

@@ -74,12 +74,17 @@ def package_version() -> str:
 @cache
 def _digest(skipped: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        relative = path.relative_to(_PACKAGE).as_posix()
-        if path.is_file() and path.suffix in {".py", ".css", ".toml", ".json", ".xml"} \
-                and not relative.startswith(skipped) and "__pycache__" not in relative:
-            digest.update(relative.encode() + b"\0" + path.read_bytes())
+    for path in package_files(skipped):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def package_files(skipped: tuple[str, ...] = ()) -> list[Path]:
+    """bcbook's code and assets, in order (those under the relative paths `skipped` left out)."""
+    return [path for path in sorted(_PACKAGE.rglob("*"))
+            if path.is_file() and path.suffix in {".py", ".css", ".toml", ".json", ".xml"}
+            and not (relative := path.relative_to(_PACKAGE).as_posix()).startswith(skipped)
+            and "__pycache__" not in relative]
 
 
 def job_key(book_sha: str, format_name: str, date_time: tuple, settings: str) -> str:
